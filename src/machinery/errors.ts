@@ -99,7 +99,8 @@ export function conflict(gr: GroupResource, name: string, why: string): StatusEr
   )
 }
 
-export const MODIFIED_MESSAGE = 'the object has been modified; please apply your changes to the latest version and try again'
+export const MODIFIED_MESSAGE =
+  'the object has been modified; please apply your changes to the latest version and try again'
 
 export function badRequest(message: string): StatusError {
   return new StatusError(400, 'BadRequest', message)
@@ -211,7 +212,11 @@ function describeFieldError(e: FieldError): string {
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): StatusError {
   const msgs = errs.map(describeFieldError)
   const body = msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`
-  const d: StatusDetails = { name, kind, causes: errs.map((e) => ({ reason: e.type, message: describeFieldError(e), field: e.field })) }
+  const d: StatusDetails = {
+    name,
+    kind,
+    causes: errs.map((e) => ({ reason: e.type, message: describeFieldError(e), field: e.field })),
+  }
   if (group) d.group = group
   return new StatusError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${body}`, d)
 }

@@ -11,7 +11,16 @@ export type NameValidation = 'dns1123-subdomain' | 'dns1123-label' | 'path-segme
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch'
 
-export const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
+export const ALL_VERBS: readonly Verb[] = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+]
 
 /** A Table column. `cell` computes the value from the full object (now = ms epoch, for ages). */
 export interface Column {
@@ -40,6 +49,13 @@ export interface KindHooks {
   /** Type-specific validation; the registry already validates metadata and names. */
   validate?: (obj: KubeObject) => FieldError[]
   validateUpdate?: (obj: KubeObject, old: KubeObject) => FieldError[]
+  /**
+   * Kind-specific finalization still pending (besides metadata.finalizers), e.g. a Namespace's
+   * spec.finalizers. While true, a deleted object is kept with its deletionTimestamp.
+   */
+  pendingFinalization?: (obj: KubeObject) => boolean
+  /** Adjusts an object whose deletion is pending (e.g. Namespace status.phase Terminating). */
+  prepareForDelete?: (obj: KubeObject) => void
 }
 
 export interface KindDef extends KindHooks {

@@ -79,7 +79,11 @@ export class StorageError extends Error {
   readonly current?: KeyValue
   /** For Compacted: the oldest revision still readable. */
   readonly compactRevision?: number
-  constructor(code: StorageErrorCode, message: string, extra?: { key?: string; current?: KeyValue; compactRevision?: number }) {
+  constructor(
+    code: StorageErrorCode,
+    message: string,
+    extra?: { key?: string; current?: KeyValue; compactRevision?: number },
+  ) {
     super(message)
     this.name = 'StorageError'
     this.code = code

@@ -1,0 +1,197 @@
+// POST, PUT, PATCH, DELETE and DELETE-collection on a resource or its /status subresource.
+
+import { badRequest, StatusError, unsupportedMediaType } from '../../machinery/errors.ts'
+import type { KubeObject } from '../../machinery/object.ts'
+import { isPlainObject } from '../../machinery/object.ts'
+import { applyJsonPatch } from '../../machinery/patch/json-patch.ts'
+import { applyMergePatch } from '../../machinery/patch/merge-patch.ts'
+import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
+import { chooseOutput } from '../http/negotiate.ts'
+import { successStatus, writeJson } from '../http/respond.ts'
+import { listObjects } from '../registry/reader.ts'
+import type { DeleteOptions, Store, Subresource } from '../registry/store.ts'
+import type { RequestContext } from './context.ts'
+import { boolParam, intParam, readSelectors, writeQuery } from './options.ts'
+import { writeObject } from './read.ts'
+
+/** Checks that a request body is an object of this resource's kind and version. */
+export function checkBodyKind(store: Store, body: unknown): KubeObject {
+  if (!isPlainObject(body)) throw badRequest('the body of the request must be a JSON object')
+  const obj = body as KubeObject
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {}
+  if (!isPlainObject(obj.metadata)) throw badRequest('metadata: must be an object')
+  if (obj.apiVersion !== undefined && obj.apiVersion !== store.apiVersion) {
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${store.apiVersion})`,
+    )
+  }
+  if (obj.kind !== undefined && obj.kind !== store.def.kind) {
+    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${store.def.kind})`)
+  }
+  return obj
+}
+
+function subresourceOf(ctx: RequestContext): Subresource {
+  const sub = ctx.info.subresource
+  if (sub === '' || sub === 'status') return sub
+  throw new StatusError(404, 'NotFound', `the server could not find the requested resource`)
+}
+
+export async function handleCreate(ctx: RequestContext): Promise<void> {
+  const { store, req, info, query } = ctx
+  const output = chooseOutput(req.headers.accept, true)
+  const opts = writeQuery(query)
+  if (info.name) throw new StatusError(405, 'MethodNotAllowed', `POST is not allowed on a named ${store.def.singular}`)
+  const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
+  const created = await store.create(info.namespace, obj, { dryRun: opts.dryRun })
+  writeObject(ctx, output, created, 201)
+}
+
+export async function handleUpdate(ctx: RequestContext): Promise<void> {
+  const { store, req, info, query } = ctx
+  const output = chooseOutput(req.headers.accept, true)
+  const opts = writeQuery(query)
+  const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
+  const updated = await store.update(info.namespace, info.name, obj, subresourceOf(ctx), { dryRun: opts.dryRun })
+  writeObject(ctx, output, updated, 200)
+}
+
+export const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+]
+
+/** Applies a patch document of the given media type to an object; returns the patched object. */
+export type PatchApplier = (store: Store, current: KubeObject, patch: unknown) => KubeObject
+
+const appliers = new Map<string, PatchApplier>([
+  ['application/json-patch+json', (_s, current, patch) => applyJsonPatch(current, patch) as KubeObject],
+  ['application/merge-patch+json', (_s, current, patch) => applyMergePatch(current, patch) as KubeObject],
+])
+
+/** Lets later layers (strategic merge patch, server-side apply) register their patch types. */
+export function registerPatchType(type: string, applier: PatchApplier): void {
+  appliers.set(type, applier)
+}
+
+export async function handlePatch(ctx: RequestContext): Promise<void> {
+  const { store, req, info, query } = ctx
+  const output = chooseOutput(req.headers.accept, true)
+  const opts = writeQuery(query)
+  const type = mediaType(req.headers['content-type'])
+  const applier = appliers.get(type)
+  if (!applier) {
+    throw unsupportedMediaType(
+      PATCH_TYPES.includes(type)
+        ? `the server does not yet support patch type ${type}`
+        : `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+    )
+  }
+  if (opts.force !== undefined) throw badRequest('force: Forbidden: may not be specified for non-apply patch')
+  const patch = parseJson(await readBody(req))
+  const sub = subresourceOf(ctx)
+  const updated = await store.guaranteedUpdate(
+    info.namespace,
+    info.name,
+    sub,
+    (current) => {
+      const rv = current.metadata.resourceVersion
+      const next = applier(store, current, patch)
+      if (!isPlainObject(next) || !isPlainObject(next.metadata))
+        throw badRequest('the patch removed the object metadata')
+      // Only a resourceVersion written by the patch is a precondition (kubectl sends one when
+      // the user asks for it); otherwise the patch applies to whatever is stored.
+      if (next.metadata.resourceVersion === rv) delete next.metadata.resourceVersion
+      return checkBodyKind(store, next)
+    },
+    { dryRun: opts.dryRun },
+  )
+  writeObject(ctx, output, updated, 200)
+}
+
+async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
+  const { req, query } = ctx
+  const raw = await readBody(req)
+  let body: Record<string, unknown> = {}
+  if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
+    const parsed = decodeDocument(raw, req.headers['content-type'] ?? 'application/json')
+    if (!isPlainObject(parsed)) throw badRequest('DeleteOptions must be a JSON object')
+    body = parsed
+  }
+  const dryRunBody = Array.isArray(body.dryRun) ? (body.dryRun as unknown[]) : []
+  const opts: DeleteOptions = { dryRun: writeQuery(query).dryRun || dryRunBody.includes('All') }
+  const grace = intParam(query, 'gracePeriodSeconds') ?? (body.gracePeriodSeconds as number | undefined)
+  if (grace !== undefined) {
+    if (typeof grace !== 'number' || !Number.isInteger(grace)) throw badRequest('gracePeriodSeconds must be an integer')
+    opts.gracePeriodSeconds = grace
+  }
+  let policy = (query.get('propagationPolicy') ?? body.propagationPolicy) as string | undefined
+  const orphan = boolParam(query, 'orphanDependents') ?? (body.orphanDependents as boolean | undefined)
+  if (policy !== undefined && orphan !== undefined) {
+    throw new StatusError(
+      422,
+      'Invalid',
+      'propagationPolicy: Invalid value: orphanDependents and deletionPropagation cannot be both set',
+    )
+  }
+  if (orphan !== undefined) policy = orphan ? 'Orphan' : 'Background'
+  if (policy !== undefined) {
+    if (!['Orphan', 'Background', 'Foreground'].includes(policy)) {
+      throw new StatusError(
+        422,
+        'Invalid',
+        `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+      )
+    }
+    opts.propagationPolicy = policy as DeleteOptions['propagationPolicy']
+  }
+  if (isPlainObject(body.preconditions)) {
+    const p = body.preconditions as { uid?: string; resourceVersion?: string }
+    opts.preconditions = { uid: p.uid, resourceVersion: p.resourceVersion }
+  }
+  return opts
+}
+
+/** Kinds whose DELETE returns the deleted object rather than a Status (as their registries do). */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'namespaces', 'services'])
+
+export async function handleDelete(ctx: RequestContext): Promise<void> {
+  const { store, req, info } = ctx
+  const output = chooseOutput(req.headers.accept, true)
+  const opts = await deleteOptions(ctx)
+  if (info.subresource) throw new StatusError(405, 'MethodNotAllowed', `DELETE is not allowed on ${info.subresource}`)
+  const result = await store.delete(info.namespace, info.name, opts)
+  if (!result.deleted || (store.def.group === '' && RETURNS_DELETED_OBJECT.has(store.def.plural))) {
+    writeObject(ctx, output, result.object, 200)
+    return
+  }
+  const details: Record<string, unknown> = { name: info.name, kind: store.def.plural, uid: result.object.metadata.uid }
+  if (store.def.group) details.group = store.def.group
+  writeJson(ctx.res, 200, successStatus(details))
+}
+
+export async function handleDeleteCollection(ctx: RequestContext): Promise<void> {
+  const { store, info, query } = ctx
+  const opts = await deleteOptions(ctx)
+  const { labels, fields } = readSelectors(store, query)
+  const page = await listObjects(store, info.namespace, { labels, fields })
+  const deleted: KubeObject[] = []
+  for (const o of page.items) {
+    const meta = o.object.metadata
+    try {
+      const r = await store.delete(meta.namespace ?? '', meta.name ?? '', opts)
+      deleted.push(r.object)
+    } catch (e) {
+      // Objects that vanished meanwhile are fine; anything else aborts as the apiserver does.
+      if (!(e instanceof StatusError && e.code === 404)) throw e
+    }
+  }
+  writeJson(ctx.res, 200, {
+    kind: store.def.listKind,
+    apiVersion: store.apiVersion,
+    metadata: { resourceVersion: String(store.storage.revision) },
+    items: deleted,
+  })
+}

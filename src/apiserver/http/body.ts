@@ -1,0 +1,65 @@
+// Reading and decoding request bodies: size limits (413), media types (415) and syntax (400).
+
+import type { IncomingMessage } from 'node:http'
+import { parse as parseYaml } from 'yaml'
+import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.ts'
+
+/** kube-apiserver's default --max-request-body-bytes for most requests (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume()
+    throw tooLarge(`Request entity too large: limit is ${limit}`)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) {
+      req.resume()
+      throw tooLarge(`Request entity too large: limit is ${limit}`)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase()
+}
+
+const JSON_TYPES = new Set(['application/json', ''])
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml'])
+
+/** Decodes a JSON or YAML document (the media types kube-apiserver accepts for objects). */
+export function decodeDocument(body: Buffer, contentType: string | undefined): unknown {
+  const type = mediaType(contentType)
+  if (JSON_TYPES.has(type)) return parseJson(body)
+  if (YAML_TYPES.has(type)) return parseYamlDoc(body)
+  throw unsupportedMediaType(
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+  )
+}
+
+export function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8')
+  if (text.trim() === '') throw badRequest('the body of the request is empty')
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw badRequest(`the body of the request could not be decoded as JSON: ${(e as Error).message}`)
+  }
+}
+
+export function parseYamlDoc(body: Buffer): unknown {
+  const text = body.toString('utf8')
+  if (text.trim() === '') throw badRequest('the body of the request is empty')
+  try {
+    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 })
+  } catch (e) {
+    throw badRequest(`the body of the request could not be decoded as YAML: ${(e as Error).message.split('\n')[0]}`)
+  }
+}

@@ -1,0 +1,226 @@
+// The HTTP front of a Kubernetes-compatible API server. The request pipeline, in order:
+//   request id → timeout guard → authentication → routing (health, version, discovery,
+//   OpenAPI, resources) → handler → one error translation point.
+// Everything a kind needs is in its declaration; this file only routes.
+
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../log/logger.ts'
+import { methodNotAllowed, notFound, StatusError, timeout, unauthorized } from '../machinery/errors.ts'
+import type { Authenticator, UserInfo } from './authn.ts'
+import type { RequestContext, ServerSettings } from './handlers/context.ts'
+import { handleNamespaceFinalize } from './handlers/namespace.ts'
+import { handleGet, handleList } from './handlers/read.ts'
+import { handleScale } from './handlers/scale.ts'
+import { handleWatch } from './handlers/watch.ts'
+import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './handlers/write.ts'
+import { writeError, writeRaw } from './http/respond.ts'
+import { Metrics } from './metrics.ts'
+import type { Registry } from './registry/registry.ts'
+import { parseRequestInfo, type RequestInfo } from './request-info.ts'
+import { DiscoveryRoutes } from './routes/discovery-routes.ts'
+
+export interface ApiServerOptions {
+  registry: Registry
+  authenticator: Authenticator
+  log: Logger
+  /** The Kubernetes version this server reports (/version). */
+  kubernetesVersion?: string
+  /** Non-watch requests that take longer get 504 (kube-apiserver --request-timeout, 60 s). */
+  requestTimeoutMs?: number
+  settings?: Partial<ServerSettings>
+  /** Extra handlers for subresources served outside the generic store (pods/log, pods/exec ...). */
+  connectors?: Map<string, Connector>
+  /** Serve HTTPS with this certificate (PEM). Client certificates are requested, not required. */
+  tls?: { cert: string; key: string; ca?: string }
+}
+
+/** Handles `<resource>/<subresource>` requests (e.g. "pods/log") that are not plain storage. */
+export type Connector = (ctx: RequestContext, user: UserInfo) => Promise<void>
+
+const DEFAULT_SETTINGS: ServerSettings = {
+  bookmarkIntervalMs: 60_000,
+  maxWatchSeconds: 1800,
+  maxWatchBacklogBytes: 64 * 1024 * 1024,
+}
+
+/** Paths that answer without credentials, as system:public-info-viewer allows. */
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version'])
+
+export class ApiServer {
+  readonly registry: Registry
+  readonly metrics = new Metrics()
+  private readonly opts: ApiServerOptions
+  private readonly settings: ServerSettings
+  private readonly discovery: DiscoveryRoutes
+  private readonly server: Server
+  private readonly live = new Set<ServerResponse>()
+  private shuttingDown = false
+
+  constructor(opts: ApiServerOptions) {
+    this.opts = opts
+    this.registry = opts.registry
+    this.settings = { ...DEFAULT_SETTINGS, ...opts.settings }
+    this.discovery = new DiscoveryRoutes(opts.registry, opts.kubernetesVersion)
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res)
+    const httpOpts = { keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }
+    this.server = opts.tls
+      ? createTlsServer(
+          {
+            ...httpOpts,
+            cert: opts.tls.cert,
+            key: opts.tls.key,
+            ca: opts.tls.ca,
+            requestCert: !!opts.tls.ca,
+            rejectUnauthorized: false,
+          },
+          handler,
+        )
+      : createServer(httpOpts, handler)
+    this.server.keepAliveTimeout = 65_000
+  }
+
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject)
+        resolve(this.server.address() as AddressInfo)
+      })
+    })
+  }
+
+  /** The underlying HTTP server (TLS wrapping and upgrades attach here). */
+  get httpServer(): Server {
+    return this.server
+  }
+
+  /** Stops accepting requests, ends open watches and waits for in-flight requests. */
+  async close(): Promise<void> {
+    this.shuttingDown = true
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.server.closeIdleConnections()
+    for (const res of this.live) res.end()
+    const deadline = setTimeout(() => this.server.closeAllConnections(), 5000)
+    await closed
+    clearTimeout(deadline)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reqId = randomUUID()
+    const started = performance.now()
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
+    const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams)
+    res.setHeader('Audit-Id', reqId)
+    this.live.add(res)
+    res.on('close', () => {
+      this.live.delete(res)
+      this.metrics.observe(info, res.statusCode, performance.now() - started)
+    })
+    const longRunning = info.verb === 'watch' || /^(log|exec|attach|portforward|proxy)/.test(info.subresource)
+    const guard = longRunning
+      ? undefined
+      : setTimeout(() => {
+          writeError(res, timeout('request did not complete within the allowed duration'), this.opts.log, reqId)
+        }, this.opts.requestTimeoutMs ?? 60_000)
+    try {
+      if (this.shuttingDown) {
+        res.setHeader('Connection', 'close')
+        throw new StatusError(503, 'ServiceUnavailable', 'the server is shutting down')
+      }
+      let user: UserInfo | undefined
+      if (!PUBLIC_PATHS.has(path)) {
+        user = await this.opts.authenticator.authenticate(req)
+        if (!user) throw unauthorized()
+      }
+      await this.route(req, res, path, url.searchParams, info, reqId, user)
+    } catch (e) {
+      writeError(res, e, this.opts.log, reqId)
+    } finally {
+      if (guard) clearTimeout(guard)
+    }
+  }
+
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+    info: RequestInfo,
+    reqId: string,
+    user: UserInfo | undefined,
+  ): Promise<void> {
+    if (path === '/healthz' || path === '/livez' || path === '/readyz') {
+      writeRaw(res, 200, 'text/plain; charset=utf-8', 'ok')
+      return
+    }
+    if (path === '/metrics') {
+      writeRaw(res, 200, 'text/plain; version=0.0.4', this.metrics.render())
+      return
+    }
+    if (!info.isResourceRequest) {
+      if (await this.discovery.serve(req, res, path)) return
+      throw notFound({ group: '', resource: '' }, path)
+    }
+    const store = this.registry.lookup(info.apiGroup, info.apiVersion, info.resource)
+    if (!store) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+    if (store.def.scope === 'Cluster' && info.namespace) {
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+    }
+    const warnings: string[] = []
+    const ctx: RequestContext = {
+      req,
+      res,
+      info,
+      query,
+      store,
+      registry: this.registry,
+      log: this.opts.log,
+      reqId,
+      settings: this.settings,
+      warn: (m) => {
+        warnings.push(m)
+        if (!res.headersSent)
+          res.setHeader(
+            'Warning',
+            warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+          )
+      },
+    }
+    const sub = info.subresource
+    if (sub && sub !== 'status') {
+      const connector = this.opts.connectors?.get(`${info.resource}/${sub}`)
+      if (connector) return connector(ctx, user!)
+      if (sub === 'scale') return handleScale(ctx)
+      if (sub === 'finalize' && info.resource === 'namespaces' && info.verb === 'update')
+        return handleNamespaceFinalize(ctx)
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+    }
+    if (!store.def.verbs.includes(info.verb as never) && info.verb !== 'watch') {
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`)
+    }
+    switch (info.verb) {
+      case 'get':
+        return handleGet(ctx)
+      case 'list':
+        return handleList(ctx)
+      case 'watch':
+        return handleWatch(ctx)
+      case 'create':
+        return handleCreate(ctx)
+      case 'update':
+        return handleUpdate(ctx)
+      case 'patch':
+        return handlePatch(ctx)
+      case 'delete':
+        return handleDelete(ctx)
+      case 'deletecollection':
+        return handleDeleteCollection(ctx)
+      default:
+        throw methodNotAllowed(`the server does not allow this method on the requested resource`)
+    }
+  }
+}

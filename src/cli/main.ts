@@ -1,0 +1,43 @@
+// Command dispatch. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
+
+import { runServer } from './server.ts'
+import { UsageError } from './usage.ts'
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  server: { summary: 'run a Flotilla API server (the hub)', run: runServer },
+}
+
+function help(): string {
+  const lines = ['Usage: flotilla <command> [flags]', '', 'Commands:']
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`)
+  lines.push('', 'Run "flotilla <command> --help" for the flags of a command.')
+  return lines.join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`)
+    return name ? 0 : 2
+  }
+  if (name === '--version' || name === 'version') {
+    const pkg = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string }
+    process.stdout.write(`flotilla ${pkg.version}\n`)
+    return 0
+  }
+  const cmd = COMMANDS[name]
+  if (!cmd) {
+    process.stderr.write(`flotilla: unknown command "${name}"\n\n${help()}\n`)
+    return 2
+  }
+  try {
+    return await cmd.run(rest)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`flotilla ${name}: ${e.message}\n`)
+      return 2
+    }
+    process.stderr.write(`flotilla ${name}: ${e instanceof Error ? e.message : String(e)}\n`)
+    return 1
+  }
+}

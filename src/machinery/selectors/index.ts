@@ -1,0 +1,35 @@
+// Label and field selectors: parsing (400 BadRequest on error), matching, canonical strings.
+
+export {
+  checkFieldSelector,
+  escapeFieldValue,
+  everythingFields,
+  type FieldGetter,
+  type FieldOperator,
+  type FieldRequirement,
+  FieldSelector,
+  FieldSelectorError,
+  objectFieldGetter,
+  parseFieldSelector,
+  parseFieldSelectorString,
+  supportedFields,
+  unescapeFieldValue,
+  unsupportedFieldMessage,
+} from './fields.ts'
+export {
+  everything,
+  formatLabelSelector,
+  LabelSelector,
+  LabelSelectorError,
+  type Labels,
+  type MetaLabelSelector,
+  type MetaLabelSelectorRequirement,
+  newRequirement,
+  nothing,
+  type Operator,
+  parseLabelSelector,
+  parseSelector,
+  type Requirement,
+  selectorFromLabelSelector,
+  selectorFromSet,
+} from './labels.ts'

@@ -1,0 +1,94 @@
+// Runs real kubectl binaries against test servers. Google's versioned builds
+// (/usr/lib/google-cloud-sdk/bin/kubectl.1.28 and .1.33) are used when present, so behaviour
+// is checked at both ends of the supported range; otherwise whatever kubectl is on PATH.
+
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const GOOGLE = '/usr/lib/google-cloud-sdk/bin'
+
+export interface KubectlBinary {
+  version: string
+  path: string
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir, name)
+    if (dir && existsSync(p)) return p
+  }
+  return undefined
+}
+
+/** The kubectl binaries to test with (env FLOTILLA_KUBECTL=path[,path] overrides). */
+export function kubectlBinaries(): KubectlBinary[] {
+  if (process.env.FLOTILLA_KUBECTL) {
+    return process.env.FLOTILLA_KUBECTL.split(',').map((p) => ({
+      version: p.replace(/.*kubectl\.?/, '') || 'custom',
+      path: p,
+    }))
+  }
+  const versioned = ['1.28', '1.33']
+    .map((v) => ({ version: v, path: `${GOOGLE}/kubectl.${v}` }))
+    .filter((b) => existsSync(b.path))
+  if (versioned.length > 0) return versioned
+  const p = onPath('kubectl')
+  return p ? [{ version: 'path', path: p }] : []
+}
+
+export interface KubectlResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export class Kubectl {
+  readonly bin: KubectlBinary
+  readonly kubeconfig: string
+  private readonly cacheDir = mkdtempSync(join(tmpdir(), 'kubectl-cache-'))
+
+  constructor(bin: KubectlBinary, kubeconfig: string) {
+    this.bin = bin
+    this.kubeconfig = kubeconfig
+  }
+
+  run(
+    args: string[],
+    opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<KubectlResult> {
+    return new Promise((resolve) => {
+      const child = execFile(
+        this.bin.path,
+        ['--kubeconfig', this.kubeconfig, ...args],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: this.cacheDir, KUBECACHEDIR: this.cacheDir, ...opts.env },
+          timeout: opts.timeoutMs ?? 60_000,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (err, stdout, stderr) => {
+          const code = err
+            ? typeof (err as { code?: unknown }).code === 'number'
+              ? (err as { code: number }).code
+              : 1
+            : 0
+          resolve({ code, stdout: String(stdout), stderr: String(stderr) })
+        },
+      )
+      if (opts.input !== undefined) child.stdin?.end(opts.input)
+    })
+  }
+
+  /** Runs kubectl and fails with its output when it exits non-zero. */
+  async ok(
+    args: string[],
+    opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<string> {
+    const r = await this.run(args, opts)
+    if (r.code !== 0) {
+      throw new Error(`kubectl ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`)
+    }
+    return r.stdout
+  }
+}
