@@ -161,7 +161,7 @@ for (const bin of bins) {
     it('get -w sees ADDED, MODIFIED and DELETED', async () => {
       const child = spawn(
         bin.path,
-        ['--kubeconfig', s.kubeconfig, 'get', 'cm', '-n', 'many', '-w', '--output-watch-events', '-o', 'name'],
+        ['--kubeconfig', s.kubeconfig, 'get', 'cm', '-n', 'many', '-w', '--output-watch-events'],
         {
           env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECACHEDIR: join(dir, 'cache-w') },
         },
@@ -174,11 +174,11 @@ for (const bin of bins) {
       }
       await waitFor(/c11/)
       await k.ok(['create', 'configmap', 'watched', '-n', 'many'])
-      await waitFor(/ADDED\s+configmap\/watched/)
+      await waitFor(/ADDED\s+watched\s/)
       await k.ok(['label', 'cm', 'watched', '-n', 'many', 'x=y'])
-      await waitFor(/MODIFIED\s+configmap\/watched/)
+      await waitFor(/MODIFIED\s+watched\s/)
       await k.ok(['delete', 'cm', 'watched', '-n', 'many'])
-      await waitFor(/DELETED\s+configmap\/watched/)
+      await waitFor(/DELETED\s+watched\s/)
       child.kill()
     })
 

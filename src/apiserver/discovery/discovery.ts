@@ -27,7 +27,10 @@ export interface ExtraSubresource {
   verbs: readonly string[]
 }
 
-/** Subresources of built-in kinds served by handlers outside the generic registry. */
+/**
+ * Subresources of built-in kinds served by handlers outside the generic registry, as kube-apiserver
+ * lists them. Pass the ones the server actually serves as DiscoveryInput.extraSubresources.
+ */
 export const WELL_KNOWN_SUBRESOURCES: readonly ExtraSubresource[] = [
   { group: '', version: 'v1', resource: 'pods', subresource: 'log', kind: 'Pod', verbs: ['get'] },
   { group: '', version: 'v1', resource: 'pods', subresource: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },

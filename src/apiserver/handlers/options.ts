@@ -59,3 +59,11 @@ export function boolParam(q: URLSearchParams, name: string): boolean | undefined
   if (v === 'false' || v === '0') return false
   throw badRequest(`invalid ${name}: ${v}`)
 }
+
+/** The field manager of a non-apply write: the fieldManager parameter, else the user agent's name. */
+export function fieldManagerOf(q: WriteQuery, userAgent: string | undefined): string {
+  if (q.fieldManager) return q.fieldManager
+  // As apiserver's prefixFromUserAgent: "kubectl/v1.33.1 (linux/amd64) ..." -> "kubectl".
+  const name = (userAgent ?? '').split('/')[0].trim()
+  return name.slice(0, 128) || 'unknown'
+}

@@ -11,7 +11,7 @@ import { formatLabelSelector } from '../../machinery/selectors/index.ts'
 import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
 import { writeJson } from '../http/respond.ts'
 import type { RequestContext } from './context.ts'
-import { writeQuery } from './options.ts'
+import { fieldManagerOf, writeQuery } from './options.ts'
 
 function scaleDef(ctx: RequestContext): ScaleDef {
   const def = ctx.store.def.subresources.scale
@@ -102,7 +102,7 @@ export async function handleScale(ctx: RequestContext): Promise<void> {
       delete current.metadata.resourceVersion
       return current
     },
-    { dryRun: opts.dryRun },
+    { dryRun: opts.dryRun, fieldManager: fieldManagerOf(opts, req.headers['user-agent']) },
   )
   writeJson(ctx.res, 200, toScale(updated, def))
 }

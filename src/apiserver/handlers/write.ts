@@ -10,8 +10,9 @@ import { chooseOutput } from '../http/negotiate.ts'
 import { successStatus, writeJson } from '../http/respond.ts'
 import { listObjects } from '../registry/reader.ts'
 import type { DeleteOptions, Store, Subresource } from '../registry/store.ts'
+import { handleApply } from './apply.ts'
 import type { RequestContext } from './context.ts'
-import { boolParam, intParam, readSelectors, writeQuery } from './options.ts'
+import { boolParam, fieldManagerOf, intParam, readSelectors, writeQuery } from './options.ts'
 import { writeObject } from './read.ts'
 
 /** Checks that a request body is an object of this resource's kind and version. */
@@ -43,7 +44,10 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   const opts = writeQuery(query)
   if (info.name) throw new StatusError(405, 'MethodNotAllowed', `POST is not allowed on a named ${store.def.singular}`)
   const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
-  const created = await store.create(info.namespace, obj, { dryRun: opts.dryRun })
+  const created = await store.create(info.namespace, obj, {
+    dryRun: opts.dryRun,
+    fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
+  })
   writeObject(ctx, output, created, 201)
 }
 
@@ -52,7 +56,10 @@ export async function handleUpdate(ctx: RequestContext): Promise<void> {
   const output = chooseOutput(req.headers.accept, true)
   const opts = writeQuery(query)
   const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
-  const updated = await store.update(info.namespace, info.name, obj, subresourceOf(ctx), { dryRun: opts.dryRun })
+  const updated = await store.update(info.namespace, info.name, obj, subresourceOf(ctx), {
+    dryRun: opts.dryRun,
+    fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
+  })
   writeObject(ctx, output, updated, 200)
 }
 
@@ -81,6 +88,7 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
   const output = chooseOutput(req.headers.accept, true)
   const opts = writeQuery(query)
   const type = mediaType(req.headers['content-type'])
+  if (type === 'application/apply-patch+yaml') return handleApply(ctx)
   const applier = appliers.get(type)
   if (!applier) {
     throw unsupportedMediaType(
@@ -106,7 +114,7 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
       if (next.metadata.resourceVersion === rv) delete next.metadata.resourceVersion
       return checkBodyKind(store, next)
     },
-    { dryRun: opts.dryRun },
+    { dryRun: opts.dryRun, fieldManager: fieldManagerOf(opts, req.headers['user-agent']) },
   )
   writeObject(ctx, output, updated, 200)
 }

@@ -35,7 +35,7 @@ function findKubectl(version: string): string | undefined {
 const kubectls = ['1.28', '1.33'].map((v) => ({ version: v, bin: findKubectl(v) }))
 const anyKubectl = kubectls.some((k) => k.bin)
 
-export const testKinds: KindDef[] = [
+const testKinds: KindDef[] = [
   defineKind({
     group: '',
     version: 'v1',

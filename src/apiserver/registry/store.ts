@@ -4,6 +4,9 @@
 // the role of k8s.io/apiserver's registry/generic Store plus rest.BeforeCreate/BeforeUpdate.
 
 import { randomUUID } from 'node:crypto'
+import { patchSchemaFor } from '../../apis/schemas/index.ts'
+import type { Schema } from '../../apis/schemas/types.ts'
+import { trackUpdate } from '../../machinery/apply/managed-fields.ts'
 import type { FieldError, GroupResource } from '../../machinery/errors.ts'
 import {
   alreadyExists,
@@ -43,6 +46,10 @@ export interface StoreContext {
 
 export interface WriteOptions {
   dryRun?: boolean
+  /** Who is writing, for managedFields (the fieldManager parameter or the user agent). */
+  fieldManager?: string
+  /** The writer already updated managedFields (server-side apply). */
+  managedFieldsDone?: boolean
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -65,6 +72,8 @@ export class Store {
   readonly def: KindDef
   readonly gr: GroupResource
   readonly apiVersion: string
+  /** Merge semantics of this kind's fields (list types and keys) for patches and apply. */
+  readonly mergeSchema: Schema | undefined
   private readonly ctx: StoreContext
 
   constructor(def: KindDef, ctx: StoreContext) {
@@ -72,6 +81,20 @@ export class Store {
     this.gr = { group: def.group, resource: def.plural }
     this.apiVersion = apiVersionOf(def)
     this.ctx = ctx
+    this.mergeSchema = (def.schema as Schema | undefined) ?? patchSchemaFor(def.group, def.version, def.kind)
+  }
+
+  /** Records the write in managedFields, unless the caller (apply) already did. */
+  private track(old: KubeObject | undefined, next: KubeObject, subresource: Subresource, opts: WriteOptions): void {
+    if (opts.managedFieldsDone) return
+    trackUpdate(old, next, {
+      manager: opts.fieldManager || 'unknown',
+      apiVersion: this.apiVersion,
+      subresource,
+      statusSubresource: this.def.subresources.status,
+      schema: this.mergeSchema,
+      now: timestamp(this.ctx.now()),
+    })
   }
 
   get namespaced(): boolean {
@@ -121,6 +144,7 @@ export class Store {
       ...(this.def.validate?.(obj) ?? []),
     ])
     if (this.namespaced && meta.namespace) await this.ctx.checkNamespaceForCreate(meta.namespace)
+    this.track(undefined, obj, '', opts)
     if (opts.dryRun) return obj
 
     for (let attempt = 0; ; attempt++) {
@@ -162,6 +186,7 @@ export class Store {
         throw conflict(this.gr, name, MODIFIED_MESSAGE)
       }
       const next = this.prepareUpdate(desired, current, subresource)
+      this.track(current, next, subresource, opts)
       if (sameObject(next, current)) return current
       if (opts.dryRun) return next
       try {

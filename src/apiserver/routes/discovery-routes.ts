@@ -24,7 +24,7 @@ export class DiscoveryRoutes {
   constructor(registry: Registry, kubernetesVersion?: string) {
     this.registry = registry
     this.kubernetesVersion = kubernetesVersion
-    this.openapi = new OpenAPIRoutes(registry)
+    this.openapi = new OpenAPIRoutes(registry, kubernetesVersion)
   }
 
   private input(req: IncomingMessage): DiscoveryInput {

@@ -1,0 +1,135 @@
+// The set of fields an object (or an apply configuration) sets, per its schema; and the two
+// walks server-side apply needs over objects: which owned fields changed between two versions,
+// and removing a set of fields from an object.
+
+import type { Schema } from '../../apis/schemas/types.ts'
+import { isPlainObject } from '../object.ts'
+import { PathSet } from './path-set.ts'
+import { childSchema, isAtomicMap, itemSchema, keyElement, listType, valueElement } from './schema-walk.ts'
+
+/** Adds the fields `value` sets under `node`; returns true when `value` is itself a leaf. */
+function walk(value: unknown, schema: Schema | undefined, node: PathSet): boolean {
+  if (isPlainObject(value)) {
+    if (isAtomicMap(schema)) return true
+    const keys = Object.keys(value)
+    if (keys.length === 0) return true
+    for (const k of keys) {
+      if (value[k] === null) continue
+      const child = node.child(`f:${k}`)
+      if (walk(value[k], childSchema(schema, k), child)) child.self = true
+    }
+    return false
+  }
+  if (Array.isArray(value)) {
+    const lt = listType(schema)
+    if (lt.type === 'atomic' || value.length === 0) return true
+    for (const item of value) {
+      if (lt.type === 'set') {
+        node.child(valueElement(item)).self = true
+        continue
+      }
+      const el = keyElement(item, lt.keys)
+      if (!el) return true // an element without its key cannot be tracked: own the list whole
+      const child = node.child(el)
+      child.self = true
+      walk(item, itemSchema(schema), child)
+    }
+    return false
+  }
+  return true
+}
+
+export function fieldSetOf(obj: unknown, schema: Schema | undefined): PathSet {
+  const root = new PathSet()
+  walk(obj, schema, root)
+  return root
+}
+
+/** Follows one path element into a value. */
+function step(value: unknown, el: string): unknown {
+  const kind = el.slice(0, 2)
+  const rest = el.slice(2)
+  if (kind === 'f:') return isPlainObject(value) ? value[rest] : undefined
+  if (!Array.isArray(value)) return undefined
+  if (kind === 'k:') {
+    const key = JSON.parse(rest) as Record<string, unknown>
+    return value.find((item) => isPlainObject(item) && Object.entries(key).every(([k, v]) => deepEqual(item[k], v)))
+  }
+  if (kind === 'v:') {
+    const want = JSON.parse(rest)
+    return value.find((item) => deepEqual(item, want))
+  }
+  if (kind === 'i:') return value[Number(rest)]
+  return undefined
+}
+
+export function valueAt(obj: unknown, path: readonly string[]): unknown {
+  let cur = obj
+  for (const el of path) cur = step(cur, el)
+  return cur
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a as object)
+  const kb = Object.keys(b as object)
+  if (ka.length !== kb.length) return false
+  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  return true
+}
+
+/**
+ * The fields of `next` that are new or hold a different value than in `prev`, and the fields
+ * of `prev` that `next` no longer has.
+ */
+export function diffFields(
+  prev: unknown,
+  next: unknown,
+  schema: Schema | undefined,
+): { changed: PathSet; removed: PathSet; nextSet: PathSet } {
+  const prevSet = fieldSetOf(prev, schema)
+  const nextSet = fieldSetOf(next, schema)
+  const changed = nextSet.difference(prevSet)
+  for (const path of nextSet.intersection(prevSet).members()) {
+    const node = nodeAt(nextSet, path)
+    // A member with children (a list element's ".") is compared through its children.
+    if (node && node.children.size > 0) continue
+    if (!deepEqual(valueAt(prev, path), valueAt(next, path))) changed.add(path)
+  }
+  return { changed, removed: prevSet.difference(nextSet), nextSet }
+}
+
+function nodeAt(set: PathSet, path: readonly string[]): PathSet | undefined {
+  let node: PathSet | undefined = set
+  for (const el of path) node = node?.children.get(el)
+  return node
+}
+
+/** Removes every member of `set` from `obj` (in place). List elements go as a whole. */
+export function removeFields(obj: unknown, set: PathSet): void {
+  for (const [el, node] of set.children) {
+    if (node.self) {
+      removeElement(obj, el)
+      continue
+    }
+    removeFields(step(obj, el), node)
+  }
+}
+
+function removeElement(container: unknown, el: string): void {
+  if (el.startsWith('f:')) {
+    if (isPlainObject(container)) delete container[el.slice(2)]
+    return
+  }
+  if (!Array.isArray(container)) return
+  const target = step(container, el)
+  const i = container.indexOf(target)
+  if (i >= 0) container.splice(i, 1)
+}
