@@ -1,8 +1,8 @@
 // batch/v1 (k8s.io/api/batch/v1/types.go).
 
 import { PodTemplateSpec } from './core.ts'
-import { conditionList, kindSchema, LabelSelector, ObjectMeta } from './meta.ts'
-import { atomicList, object, type Schema } from './types.ts'
+import { Condition, kindSchema, LabelSelector, ObjectMeta } from './meta.ts'
+import { atomicList, mergeList, object, type Schema } from './types.ts'
 
 const JobSpec: Schema = object({
   selector: LabelSelector,
@@ -12,8 +12,8 @@ const JobSpec: Schema = object({
 
 export const Job: Schema = kindSchema({
   spec: JobSpec,
-  // JobStatus.conditions: `patchStrategy:"merge" patchMergeKey:"type"`, +listType=atomic for SSA.
-  status: object({ conditions: conditionList() }),
+  // JobStatus.conditions: `patchStrategy:"merge" patchMergeKey:"type"` for SMP, but +listType=atomic for SSA.
+  status: object({ conditions: mergeList(Condition, 'type', { listType: 'atomic' }) }),
 })
 
 export const CronJob: Schema = kindSchema({

@@ -5,6 +5,11 @@
 // same declarations can later grow into the served /openapi/v3 documents and into server-side
 // apply's list-type / map-type metadata.
 //
+// The SMP half (x-kubernetes-patch-strategy / -merge-key) is complete for the kinds we serve: it
+// was checked against the struct tags compiled into kubectl and against kubectl's own patch
+// results. The SSA half (list types, list-map keys) is declared where known and is best-effort:
+// check it against the published OpenAPI before server-side apply relies on it.
+//
 // Reuse is by plain object references (shared constants) rather than "$ref" strings: the SMP
 // engine walks the graph directly, with no resolver. Fields that are not declared are "plain"
 // for SMP: lists are replaced atomically and maps merge key by key, exactly what apimachinery

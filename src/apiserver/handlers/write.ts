@@ -5,6 +5,7 @@ import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
 import { applyJsonPatch } from '../../machinery/patch/json-patch.ts'
 import { applyMergePatch } from '../../machinery/patch/merge-patch.ts'
+import { applyStrategicMergePatch } from '../../machinery/patch/strategic/index.ts'
 import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
 import { chooseOutput } from '../http/negotiate.ts'
 import { successStatus, writeJson } from '../http/respond.ts'
@@ -76,6 +77,18 @@ export type PatchApplier = (store: Store, current: KubeObject, patch: unknown) =
 const appliers = new Map<string, PatchApplier>([
   ['application/json-patch+json', (_s, current, patch) => applyJsonPatch(current, patch) as KubeObject],
   ['application/merge-patch+json', (_s, current, patch) => applyMergePatch(current, patch) as KubeObject],
+  [
+    'application/strategic-merge-patch+json',
+    (store, current, patch) => {
+      // Custom resources have no patch strategies to merge by (as kube-apiserver answers).
+      if (store.def.custom) {
+        throw unsupportedMediaType(
+          'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+        )
+      }
+      return applyStrategicMergePatch(current, patch, store.mergeSchema) as KubeObject
+    },
+  ],
 ])
 
 /** Lets later layers (strategic merge patch, server-side apply) register their patch types. */

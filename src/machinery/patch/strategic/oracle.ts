@@ -71,6 +71,8 @@ interface Outcome {
 }
 
 function runKubectl(kubectl: string, originalPath: string, patch: unknown): Promise<Outcome> {
+  const p = JSON.stringify(patch)
+  // --show-managed-fields: kubectl's printer hides metadata.managedFields otherwise.
   const args = [
     'patch',
     '--local',
@@ -79,9 +81,10 @@ function runKubectl(kubectl: string, originalPath: string, patch: unknown): Prom
     '--type',
     'strategic',
     '-p',
-    JSON.stringify(patch),
+    p,
     '-o',
     'json',
+    '--show-managed-fields',
   ]
   return new Promise((resolve) => {
     execFile(kubectl, args, { env: { ...process.env, KUBECONFIG: '/nonexistent' } }, (err, stdout, stderr) => {
