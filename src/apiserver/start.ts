@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { builtinKinds } from '../apis/index.ts'
+import { CrdController } from '../controllers/crd/crd-controller.ts'
 import { GarbageCollector } from '../controllers/gc/garbage-collector.ts'
 import { ensureDefaultNamespaces } from '../controllers/namespaces/bootstrap.ts'
 import { NamespaceController } from '../controllers/namespaces/namespace-controller.ts'
@@ -53,6 +54,9 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   })
   const registry = new Registry(storage, opts.kinds ?? builtinKinds)
   await ensureDefaultNamespaces(registry)
+  // Custom resources are registered first so the collector's snapshot includes them.
+  const crds = new CrdController({ registry, log: opts.log })
+  await crds.start()
   const gc = new GarbageCollector({ registry, log: opts.log })
   const namespaces = new NamespaceController({ registry, log: opts.log })
   await gc.start()
@@ -77,6 +81,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     async settle() {
       for (let i = 0; i < 3; i++) {
+        await crds.idle()
         await gc.idle()
         await namespaces.idle()
         await new Promise((r) => setTimeout(r, 10))
@@ -86,6 +91,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
       if (closed) return
       closed = true
       await server.close()
+      crds.stop()
       gc.stop()
       namespaces.stop()
       await storage.close()

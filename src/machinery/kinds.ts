@@ -88,6 +88,11 @@ export interface KindDef extends KindHooks {
   schema?: Record<string, unknown>
   /** True for kinds that arrived through a CustomResourceDefinition. */
   custom?: boolean
+  /**
+   * The version objects are stored in, when the kind is served at several versions sharing one
+   * storage (CRDs with conversion None): writes store that apiVersion, reads present their own.
+   */
+  storageVersion?: string
 }
 
 export type KindSpec = Partial<KindDef> & Pick<KindDef, 'group' | 'version' | 'kind' | 'plural' | 'scope'>

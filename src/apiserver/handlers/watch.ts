@@ -50,7 +50,9 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
             rows: [tableRow(def, ev.object.object, include, now())],
           },
         }) + '\n'
-      return withColumns ? make() : cached(`t|${include}|${ev.type}|${ev.object.key}@${ev.object.revision}`, make)
+      return withColumns
+        ? make()
+        : cached(`t|${store.apiVersion}|${include}|${ev.type}|${ev.object.key}@${ev.object.revision}`, make)
     }
     if (output === 'metadata' && ev.type !== 'BOOKMARK') {
       return cached(
@@ -67,7 +69,7 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
       )
     }
     return cached(
-      `j|${ev.type}|${ev.object.key}@${ev.object.revision}`,
+      `j|${store.apiVersion}|${ev.type}|${ev.object.key}@${ev.object.revision}`,
       () => `{"type":"${ev.type}","object":${ev.object.raw}}\n`,
     )
   }

@@ -124,7 +124,7 @@ export async function listObjects(store: Store, namespace: string, p: ListParams
     }
     revision = res.revision
     for (let i = 0; i < res.items.length; i++) {
-      const o = StoredObject.of(res.items[i])
+      const o = StoredObject.of(store.present(res.items[i]))
       if (!matches(o)) continue
       items.push(o)
       if (limit && items.length === limit) {
@@ -160,8 +160,8 @@ export interface WatchParams extends Filter {
 }
 
 /** The object of a DELETED event: the last state, stamped with the deletion's revision. */
-function deletedObject(ev: WatchEvent): StoredObject {
-  const prev = ev.prevValue!
+function deletedObject(store: Store, ev: WatchEvent): StoredObject {
+  const prev = store.present(ev.prevValue!)
   const obj = JSON.parse(prev.value) as KubeObject
   obj.metadata.resourceVersion = String(ev.revision)
   return new StoredObject(JSON.stringify(obj), ev.key, ev.revision)
@@ -209,15 +209,15 @@ export async function watchObjects(
 
   const filtered = hasFilter(p)
   const onEvent = (ev: WatchEvent) => {
-    const now = ev.value ? StoredObject.of(ev.value) : undefined
+    const now = ev.value ? StoredObject.of(store.present(ev.value)) : undefined
     if (!filtered) {
-      if (ev.type === 'DELETE') emit({ type: 'DELETED', object: deletedObject(ev) })
+      if (ev.type === 'DELETE') emit({ type: 'DELETED', object: deletedObject(store, ev) })
       else emit({ type: ev.prevValue ? 'MODIFIED' : 'ADDED', object: now! })
       return
     }
-    const before = ev.prevValue ? matches(StoredObject.of(ev.prevValue)) : false
+    const before = ev.prevValue ? matches(StoredObject.of(store.present(ev.prevValue))) : false
     if (ev.type === 'DELETE') {
-      if (before) emit({ type: 'DELETED', object: deletedObject(ev) })
+      if (before) emit({ type: 'DELETED', object: deletedObject(store, ev) })
       return
     }
     const after = matches(now!)

@@ -74,6 +74,8 @@ export class Store {
   readonly apiVersion: string
   /** Merge semantics of this kind's fields (list types and keys) for patches and apply. */
   readonly mergeSchema: Schema | undefined
+  /** apiVersion objects are stored with, when it differs from the served one. */
+  private readonly storedApiVersion: string | undefined
   private readonly ctx: StoreContext
 
   constructor(def: KindDef, ctx: StoreContext) {
@@ -82,6 +84,20 @@ export class Store {
     this.apiVersion = apiVersionOf(def)
     this.ctx = ctx
     this.mergeSchema = (def.schema as Schema | undefined) ?? patchSchemaFor(def.group, def.version, def.kind)
+    if (def.storageVersion && def.storageVersion !== def.version) {
+      this.storedApiVersion = apiVersionOf({ group: def.group, version: def.storageVersion })
+    }
+  }
+
+  /**
+   * The stored JSON as this version presents it. Versions of one CRD share storage with
+   * conversion None, so only apiVersion differs; everything else is served as stored.
+   */
+  present(kv: KeyValue): KeyValue {
+    if (!this.storedApiVersion) return kv
+    const obj = JSON.parse(kv.value) as KubeObject
+    obj.apiVersion = this.apiVersion
+    return { ...kv, value: JSON.stringify(obj) }
   }
 
   /** Records the write in managedFields, unless the caller (apply) already did. */
@@ -116,7 +132,7 @@ export class Store {
   async getRaw(namespace: string, name: string): Promise<KeyValue> {
     const kv = await this.ctx.storage.get(this.key(namespace, name))
     if (!kv) throw notFound(this.gr, name)
-    return kv
+    return this.present(kv)
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
@@ -152,7 +168,7 @@ export class Store {
         const kv = await this.ctx.storage.create(this.key(meta.namespace ?? '', meta.name!), (rev) =>
           this.serialize(obj, rev),
         )
-        return parseStored(kv)
+        return parseStored(this.present(kv))
       } catch (e) {
         // A generated name that collides is retried with a new suffix, as kube-apiserver does.
         if (generated && e instanceof StorageError && e.code === 'KeyExists' && attempt < 8) {
@@ -197,7 +213,9 @@ export class Store {
           await this.ctx.storage.delete(kv.key, kv.modRevision)
           return next
         }
-        return parseStored(await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev)))
+        return parseStored(
+          this.present(await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))),
+        )
       } catch (e) {
         if (
           e instanceof StorageError &&
@@ -258,10 +276,10 @@ export class Store {
         }
         if (opts.dryRun || sameObject(next, current)) return { object: next, deleted: false }
         const updated = await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))
-        return { object: parseStored(updated), deleted: false }
+        return { object: parseStored(this.present(updated)), deleted: false }
       } catch (e) {
         if (e instanceof StorageError && e.code === 'Conflict' && e.current && attempt < CONFLICT_RETRIES) {
-          kv = e.current
+          kv = this.present(e.current)
           continue
         }
         throw this.interpret(e, name)
@@ -399,7 +417,9 @@ export class Store {
 
   private serialize(obj: KubeObject, revision: number): string {
     obj.metadata.resourceVersion = String(revision)
-    const s = JSON.stringify(obj)
+    const s = this.storedApiVersion
+      ? JSON.stringify({ ...obj, apiVersion: this.storedApiVersion })
+      : JSON.stringify(obj)
     if (s.length > MAX_OBJECT_BYTES) throw tooLarge('etcdserver: request is too large')
     return s
   }

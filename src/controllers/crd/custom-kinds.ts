@@ -1,0 +1,130 @@
+// A CustomResourceDefinition, read as the KindDefs it serves: one per served version, all
+// stored under the same key prefix in the storage version. Printer columns come from
+// additionalPrinterColumns (JSONPath), scale from the scale subresource's paths.
+
+import { humanDuration } from '../../apis/printing.ts'
+import { evaluateJsonPath } from '../../machinery/jsonpath.ts'
+import type { Column, KindDef } from '../../machinery/kinds.ts'
+import { defineKind } from '../../machinery/kinds.ts'
+import type { KubeObject } from '../../machinery/object.ts'
+import { isPlainObject } from '../../machinery/object.ts'
+
+interface CrdVersion {
+  name: string
+  served?: boolean
+  storage?: boolean
+  schema?: { openAPIV3Schema?: Record<string, unknown> }
+  subresources?: {
+    status?: Record<string, unknown>
+    scale?: { specReplicasPath?: string; statusReplicasPath?: string; labelSelectorPath?: string }
+  }
+  additionalPrinterColumns?: {
+    name: string
+    type: string
+    format?: string
+    description?: string
+    priority?: number
+    jsonPath: string
+  }[]
+  selectableFields?: { jsonPath: string }[]
+}
+
+export interface CrdSpec {
+  group: string
+  names: {
+    plural: string
+    singular?: string
+    kind: string
+    listKind?: string
+    shortNames?: string[]
+    categories?: string[]
+  }
+  scope: 'Namespaced' | 'Cluster'
+  versions: CrdVersion[]
+}
+
+const AGE: Column = {
+  name: 'Age',
+  type: 'date',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  priority: 0,
+  cell: (o, now) => age(o.metadata.creationTimestamp, now),
+}
+
+function age(ts: unknown, now: number): string | null {
+  if (typeof ts !== 'string') return null
+  const t = Date.parse(ts)
+  return Number.isNaN(t) ? null : humanDuration(now - t)
+}
+
+function cellValue(value: unknown, type: string, now: number): string | number | boolean | null {
+  if (value === undefined || value === null) return null
+  if (type === 'date') return age(value, now)
+  if (type === 'integer' || type === 'number') return typeof value === 'number' ? value : null
+  if (type === 'boolean') return typeof value === 'boolean' ? value : null
+  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+function columnsFor(v: CrdVersion): Column[] {
+  const cols = v.additionalPrinterColumns ?? []
+  if (cols.length === 0) return [AGE]
+  return cols.map((c) => ({
+    name: c.name,
+    type: (['string', 'integer', 'number', 'boolean', 'date'].includes(c.type) ? c.type : 'string') as Column['type'],
+    format: c.format,
+    description: c.description ?? '',
+    priority: c.priority ?? 0,
+    cell: (o: KubeObject, now: number) => {
+      const found = evaluateJsonPath(o, c.jsonPath)
+      if (found.length === 0) return null
+      if (found.length > 1 && c.type === 'string') return found.map((x) => cellValue(x, c.type, now)).join(',')
+      return cellValue(found[0], c.type, now)
+    },
+  }))
+}
+
+const stripDot = (p: string) => p.replace(/^\./, '')
+
+export function crdKinds(crd: KubeObject): KindDef[] {
+  const spec = crd.spec as CrdSpec
+  const storage = spec.versions.find((v) => v.storage)?.name
+  return spec.versions
+    .filter((v) => v.served !== false)
+    .map((v) => {
+      const scale = v.subresources?.scale
+      const fieldSelectors: KindDef['fieldSelectors'] = {}
+      for (const f of v.selectableFields ?? []) {
+        fieldSelectors[stripDot(f.jsonPath)] = (o) => {
+          const found = evaluateJsonPath(o, f.jsonPath)[0]
+          return found === undefined || found === null ? '' : String(found)
+        }
+      }
+      return defineKind({
+        group: spec.group,
+        version: v.name,
+        kind: spec.names.kind,
+        listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+        plural: spec.names.plural,
+        singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+        scope: spec.scope,
+        shortNames: spec.names.shortNames ?? [],
+        categories: spec.names.categories ?? [],
+        custom: true,
+        storageVersion: storage,
+        generation: 'spec',
+        subresources: {
+          status: isPlainObject(v.subresources?.status),
+          scale: scale
+            ? {
+                specReplicasPath: stripDot(scale.specReplicasPath ?? '.spec.replicas'),
+                statusReplicasPath: stripDot(scale.statusReplicasPath ?? '.status.replicas'),
+                labelSelectorPath: scale.labelSelectorPath ? stripDot(scale.labelSelectorPath) : undefined,
+              }
+            : undefined,
+        },
+        columns: columnsFor(v),
+        fieldSelectors,
+        schema: v.schema?.openAPIV3Schema,
+      })
+    })
+}
