@@ -7,12 +7,13 @@ import type { AddressInfo } from 'node:net'
 import { builtinKinds } from '../apis/index.ts'
 import { CrdController } from '../controllers/crd/crd-controller.ts'
 import { GarbageCollector } from '../controllers/gc/garbage-collector.ts'
-import { ensureDefaultNamespaces } from '../controllers/namespaces/bootstrap.ts'
+import { ensureDefaultNamespaces, ensureKubernetesService } from '../controllers/namespaces/bootstrap.ts'
 import { NamespaceController } from '../controllers/namespaces/namespace-controller.ts'
 import type { Logger } from '../log/logger.ts'
 import type { KindDef } from '../machinery/kinds.ts'
 import { openStorage } from '../storage/index.ts'
 import type { Storage } from '../storage/interface.ts'
+import { ServiceAllocator } from './admission/service-allocator.ts'
 import type { Authenticator } from './authn.ts'
 import type { ServerSettings } from './handlers/context.ts'
 import { Registry } from './registry/registry.ts'
@@ -31,9 +32,13 @@ export interface StartOptions {
   connectors?: Map<string, Connector>
   /** History kept for watches and paging (revisions); older resourceVersions get 410. */
   historyRevisions?: number
+  /** Range Service cluster IPs are allocated from (kube-apiserver --service-cluster-ip-range). */
+  serviceCIDR?: string
   /** Serve HTTPS with this certificate; plain HTTP without. */
   tls?: { cert: string; key: string; ca?: string }
 }
+
+export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12'
 
 export interface RunningApiServer {
   server: ApiServer
@@ -53,6 +58,9 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     historyRetention: opts.historyRevisions ? { revisions: opts.historyRevisions } : undefined,
   })
   const registry = new Registry(storage, opts.kinds ?? builtinKinds)
+  const services = new ServiceAllocator(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR)
+  await services.load(storage)
+  registry.admission.register(services)
   await ensureDefaultNamespaces(registry)
   // Custom resources are registered first so the collector's snapshot includes them.
   const crds = new CrdController({ registry, log: opts.log })
@@ -71,6 +79,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     tls: opts.tls,
   })
   const address = await server.listen(opts.host, opts.port)
+  await ensureKubernetesService(registry, services.firstIP, address.port)
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   let closed = false
   return {

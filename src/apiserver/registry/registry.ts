@@ -6,6 +6,7 @@ import { notFound } from '../../machinery/errors.ts'
 import type { KindDef } from '../../machinery/kinds.ts'
 import { apiVersionOf } from '../../machinery/kinds.ts'
 import type { Storage } from '../../storage/interface.ts'
+import { AdmissionChain } from '../admission/admission.ts'
 import { Store, terminatingNamespace } from './store.ts'
 
 const NAMESPACES = { group: '', resource: 'namespaces' }
@@ -16,6 +17,7 @@ export class Registry {
   private readonly stores = new Map<string, Store>()
   private readonly kinds: KindDef[] = []
   private readonly listeners = new Set<() => void>()
+  readonly admission = new AdmissionChain()
   private generationValue = 0
 
   constructor(storage: Storage, kinds: KindDef[], now: () => number = Date.now) {
@@ -41,6 +43,7 @@ export class Registry {
       storage: this.storage,
       now: this.now,
       checkNamespaceForCreate: (ns) => this.checkNamespaceForCreate(ns),
+      admit: (a) => this.admission.admit(a),
     })
     this.stores.set(id, store)
     this.kinds.push(def)

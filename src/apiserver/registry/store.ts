@@ -29,6 +29,7 @@ import { isPlainObject, timestamp } from '../../machinery/object.ts'
 import { generateName, validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/validation/index.ts'
 import type { KeyValue, Storage } from '../../storage/interface.ts'
 import { StorageError } from '../../storage/interface.ts'
+import type { AdmissionAttributes } from '../admission/admission.ts'
 import { collectionPrefix, objectKey } from './keys.ts'
 
 /** Largest stored object, as etcd's default request limit (--max-request-bytes 1.5 MiB). */
@@ -42,6 +43,8 @@ export interface StoreContext {
    * is terminating. Provided by the registry, which owns the namespace store.
    */
   checkNamespaceForCreate: (namespace: string) => Promise<void>
+  /** Mutating admission, run just before an object is stored. */
+  admit: (a: AdmissionAttributes) => Promise<void>
 }
 
 export interface WriteOptions {
@@ -160,6 +163,7 @@ export class Store {
       ...(this.def.validate?.(obj) ?? []),
     ])
     if (this.namespaced && meta.namespace) await this.ctx.checkNamespaceForCreate(meta.namespace)
+    await this.ctx.admit({ def: this.def, object: obj, dryRun: !!opts.dryRun })
     this.track(undefined, obj, '', opts)
     if (opts.dryRun) return obj
 
@@ -202,6 +206,7 @@ export class Store {
         throw conflict(this.gr, name, MODIFIED_MESSAGE)
       }
       const next = this.prepareUpdate(desired, current, subresource)
+      if (subresource === '') await this.ctx.admit({ def: this.def, object: next, old: current, dryRun: !!opts.dryRun })
       this.track(current, next, subresource, opts)
       if (sameObject(next, current)) return current
       if (opts.dryRun) return next

@@ -15,3 +15,24 @@ export async function ensureDefaultNamespaces(registry: Registry): Promise<void>
     }
   }
 }
+
+/** The "kubernetes" Service in "default", on the first address of the service range. */
+export async function ensureKubernetesService(registry: Registry, clusterIP: string, port: number): Promise<void> {
+  const svc = registry.lookup('', 'v1', 'services')
+  if (!svc) return
+  try {
+    await svc.create('default', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP,
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+        sessionAffinity: 'None',
+      },
+    })
+  } catch (e) {
+    if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e
+  }
+}
