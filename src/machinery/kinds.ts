@@ -93,6 +93,20 @@ export interface KindDef extends KindHooks {
    * storage (CRDs with conversion None): writes store that apiVersion, reads present their own.
    */
   storageVersion?: string
+  /**
+   * Objects live in another resource's storage, in that resource's shape (events.k8s.io/v1
+   * Events are core/v1 Events): where, and how to convert on the way in and out.
+   */
+  sharedStorage?: SharedStorage
+}
+
+export interface SharedStorage {
+  group: string
+  plural: string
+  /** This kind's object -> the stored resource's object. */
+  toStorage: (obj: KubeObject) => KubeObject
+  /** The stored resource's object -> this kind's object. */
+  fromStorage: (obj: KubeObject) => KubeObject
 }
 
 export type KindSpec = Partial<KindDef> & Pick<KindDef, 'group' | 'version' | 'kind' | 'plural' | 'scope'>

@@ -43,12 +43,45 @@ function validate(ev: KubeObject): FieldError[] {
 
 const regarding = (field: string) => (o: KubeObject) => str(rec(o.regarding)[field])
 
+/** Field renames between events.k8s.io/v1 and core/v1 (pkg/apis/events/v1 conversion). */
+const RENAMES: [string, string][] = [
+  ['regarding', 'involvedObject'],
+  ['note', 'message'],
+  ['deprecatedSource', 'source'],
+  ['deprecatedFirstTimestamp', 'firstTimestamp'],
+  ['deprecatedLastTimestamp', 'lastTimestamp'],
+  ['deprecatedCount', 'count'],
+  ['reportingController', 'reportingComponent'],
+]
+
+function rename(obj: KubeObject, apiVersion: string, pairs: [string, string][]): KubeObject {
+  const out: KubeObject = { ...obj, apiVersion, kind: 'Event' }
+  for (const [from, to] of pairs) {
+    delete out[to]
+    if (obj[from] !== undefined) out[to] = obj[from]
+    delete out[from]
+  }
+  return out
+}
+
 export const eventsEvent: KindDef = defineKind({
   group: 'events.k8s.io',
   version: 'v1',
   kind: 'Event',
   plural: 'events',
   scope: 'Namespaced',
+  // One storage with core/v1 Events: both APIs show the same events.
+  sharedStorage: {
+    group: '',
+    plural: 'events',
+    toStorage: (o) => rename(o, 'v1', RENAMES),
+    fromStorage: (o) =>
+      rename(
+        o,
+        'events.k8s.io/v1',
+        RENAMES.map(([a, b]) => [b, a]),
+      ),
+  },
   shortNames: ['ev'],
   columns: eventColumns(view),
   fieldSelectors: {

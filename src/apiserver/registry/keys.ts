@@ -5,16 +5,19 @@
 
 import type { KindDef } from '../../machinery/kinds.ts'
 
-export function resourcePrefix(def: Pick<KindDef, 'group' | 'plural'>): string {
-  return `/registry/${def.group || 'core'}/${def.plural}/`
+type KeyedKind = Pick<KindDef, 'group' | 'plural'> & Partial<Pick<KindDef, 'sharedStorage'>>
+
+export function resourcePrefix(def: KeyedKind): string {
+  const where = def.sharedStorage ?? def
+  return `/registry/${where.group || 'core'}/${where.plural}/`
 }
 
-export function collectionPrefix(def: Pick<KindDef, 'group' | 'plural' | 'scope'>, namespace: string): string {
+export function collectionPrefix(def: KeyedKind & Pick<KindDef, 'scope'>, namespace: string): string {
   const base = resourcePrefix(def)
   return def.scope === 'Namespaced' && namespace ? `${base}${namespace}/` : base
 }
 
-export function objectKey(def: Pick<KindDef, 'group' | 'plural' | 'scope'>, namespace: string, name: string): string {
+export function objectKey(def: KeyedKind & Pick<KindDef, 'scope'>, namespace: string, name: string): string {
   const base = resourcePrefix(def)
   return def.scope === 'Namespaced' ? `${base}${namespace}/${name}` : `${base}${name}`
 }

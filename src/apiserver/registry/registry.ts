@@ -87,7 +87,7 @@ export class Registry {
     const seen = new Set<string>()
     const out: Store[] = []
     for (const s of this.stores.values()) {
-      const k = `${s.def.group}/${s.def.plural}`
+      const k = s.prefix('')
       if (seen.has(k)) continue
       seen.add(k)
       out.push(s)

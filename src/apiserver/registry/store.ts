@@ -97,6 +97,8 @@ export class Store {
    * conversion None, so only apiVersion differs; everything else is served as stored.
    */
   present(kv: KeyValue): KeyValue {
+    const shared = this.def.sharedStorage
+    if (shared) return { ...kv, value: JSON.stringify(shared.fromStorage(JSON.parse(kv.value) as KubeObject)) }
     if (!this.storedApiVersion) return kv
     const obj = JSON.parse(kv.value) as KubeObject
     obj.apiVersion = this.apiVersion
@@ -422,9 +424,12 @@ export class Store {
 
   private serialize(obj: KubeObject, revision: number): string {
     obj.metadata.resourceVersion = String(revision)
-    const s = this.storedApiVersion
-      ? JSON.stringify({ ...obj, apiVersion: this.storedApiVersion })
-      : JSON.stringify(obj)
+    const shared = this.def.sharedStorage
+    const s = shared
+      ? JSON.stringify(shared.toStorage(obj))
+      : this.storedApiVersion
+        ? JSON.stringify({ ...obj, apiVersion: this.storedApiVersion })
+        : JSON.stringify(obj)
     if (s.length > MAX_OBJECT_BYTES) throw tooLarge('etcdserver: request is too large')
     return s
   }
