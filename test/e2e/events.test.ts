@@ -29,16 +29,16 @@ it('serves an event written through events.k8s.io/v1 as core/v1 and back', async
     }),
   })
   assert.equal(res.status, 201)
-  const core = await (await s.request('/api/v1/namespaces/default/events/e1')).json()
+  const core: any = await (await s.request('/api/v1/namespaces/default/events/e1')).json()
   assert.equal(core.apiVersion, 'v1')
   assert.equal(core.message, 'hello')
   assert.equal(core.involvedObject.name, 'p1')
   assert.equal(core.reportingComponent, 'flotilla.dev/test')
-  const byField = await (
+  const byField: any = await (
     await s.request('/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dp1')
   ).json()
   assert.equal(byField.items.length, 1)
-  const viaEvents = await (
+  const viaEvents: any = await (
     await s.request('/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3Dp1')
   ).json()
   assert.equal(viaEvents.items[0].apiVersion, 'events.k8s.io/v1')
