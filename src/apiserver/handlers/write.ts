@@ -3,12 +3,10 @@
 import { badRequest, StatusError, unsupportedMediaType } from '../../machinery/errors.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
-import { applyJsonPatch } from '../../machinery/patch/json-patch.ts'
-import { applyMergePatch } from '../../machinery/patch/merge-patch.ts'
-import { applyStrategicMergePatch } from '../../machinery/patch/strategic/index.ts'
 import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
 import { chooseOutput } from '../http/negotiate.ts'
 import { successStatus, writeJson } from '../http/respond.ts'
+import { PATCH_TYPES, patchApplier } from '../registry/patch.ts'
 import { listObjects } from '../registry/reader.ts'
 import type { DeleteOptions, Store, Subresource } from '../registry/store.ts'
 import { handleApply } from './apply.ts'
@@ -64,45 +62,13 @@ export async function handleUpdate(ctx: RequestContext): Promise<void> {
   writeObject(ctx, output, updated, 200)
 }
 
-export const PATCH_TYPES = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-  'application/apply-patch+yaml',
-]
-
-/** Applies a patch document of the given media type to an object; returns the patched object. */
-export type PatchApplier = (store: Store, current: KubeObject, patch: unknown) => KubeObject
-
-const appliers = new Map<string, PatchApplier>([
-  ['application/json-patch+json', (_s, current, patch) => applyJsonPatch(current, patch) as KubeObject],
-  ['application/merge-patch+json', (_s, current, patch) => applyMergePatch(current, patch) as KubeObject],
-  [
-    'application/strategic-merge-patch+json',
-    (store, current, patch) => {
-      // Custom resources have no patch strategies to merge by (as kube-apiserver answers).
-      if (store.def.custom) {
-        throw unsupportedMediaType(
-          'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-        )
-      }
-      return applyStrategicMergePatch(current, patch, store.mergeSchema) as KubeObject
-    },
-  ],
-])
-
-/** Lets later layers (strategic merge patch, server-side apply) register their patch types. */
-export function registerPatchType(type: string, applier: PatchApplier): void {
-  appliers.set(type, applier)
-}
-
 export async function handlePatch(ctx: RequestContext): Promise<void> {
   const { store, req, info, query } = ctx
   const output = chooseOutput(req.headers.accept, true)
   const opts = writeQuery(query)
   const type = mediaType(req.headers['content-type'])
   if (type === 'application/apply-patch+yaml') return handleApply(ctx)
-  const applier = appliers.get(type)
+  const applier = patchApplier(type)
   if (!applier) {
     throw unsupportedMediaType(
       PATCH_TYPES.includes(type)
