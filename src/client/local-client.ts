@@ -117,7 +117,7 @@ export class LocalClient implements Client {
     const store = this.store(r)
     const manager = opts.fieldManager ?? this.defaultManager
     if (type === 'apply') {
-      const config = checkApplyConfiguration(store, structuredClone(patch) as KubeObject, name)
+      const config = checkApplyConfiguration(structuredClone(patch) as KubeObject, name)
       const { object } = await applyToStore(store, namespace, name, config, {
         manager,
         force: opts.force,

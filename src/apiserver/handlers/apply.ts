@@ -18,7 +18,7 @@ export async function handleApply(ctx: RequestContext): Promise<void> {
   const sub = info.subresource === 'status' ? 'status' : ''
   if (info.subresource && sub === '')
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
-  const config = checkApplyConfiguration(store, checkBodyKind(store, parseYamlDoc(await readBody(req))), info.name)
+  const config = checkApplyConfiguration(checkBodyKind(store, parseYamlDoc(await readBody(req))), info.name)
   const { object, created } = await applyToStore(store, info.namespace, info.name, config, {
     manager: opts.fieldManager ?? '',
     force: opts.force,

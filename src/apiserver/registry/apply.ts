@@ -16,7 +16,7 @@ export interface ApplyRequest {
 }
 
 /** Checks an apply configuration's identity against the request; returns it ready to apply. */
-export function checkApplyConfiguration(store: Store, config: KubeObject, name: string): KubeObject {
+export function checkApplyConfiguration(config: KubeObject, name: string): KubeObject {
   config.metadata ??= {}
   if (config.apiVersion === undefined || config.kind === undefined) {
     throw badRequest('apiVersion and kind must be set in an apply configuration')
