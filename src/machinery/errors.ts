@@ -165,6 +165,7 @@ export interface FieldError {
     | 'FieldValueForbidden'
     | 'FieldValueTooLong'
     | 'FieldValueTypeInvalid'
+    | 'FieldValueTooMany'
   field: string
   value?: unknown
   detail: string
@@ -203,9 +204,16 @@ function describeFieldError(e: FieldError): string {
       return `${e.field}: Duplicate value: ${JSON.stringify(e.value)}`
     case 'FieldValueTooLong':
       return `${e.field}: Too long: ${e.detail}`
+    case 'FieldValueTooMany':
+      return `${e.field}: Too many: ${renderValue(e.value)}: ${e.detail}`
     default:
-      return `${e.field}: Invalid value: ${JSON.stringify(e.value)}: ${e.detail}`
+      return `${e.field}: Invalid value: ${renderValue(e.value)}: ${e.detail}`
   }
+}
+
+/** Values in messages as apimachinery prints them (null is quoted there). */
+function renderValue(v: unknown): string {
+  return v === null || v === undefined ? '"null"' : JSON.stringify(v)
 }
 
 /** 422 Invalid, as apimachinery's NewInvalid: message lists every field error. */

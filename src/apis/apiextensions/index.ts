@@ -7,6 +7,7 @@ import { defineKind, type KindDef } from '../../machinery/kinds.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { arr, ensure, rec, setDefault, str } from '../json.ts'
 import { createdAtColumn } from '../printing.ts'
+import { type JSONSchemaProps, validateStructuralSchema } from '../../machinery/schema/index.ts'
 
 /** SetDefaults_CustomResourceDefinitionSpec: singular, listKind, conversion strategy. */
 function defaults(crd: KubeObject): void {
@@ -43,6 +44,12 @@ function validate(crd: KubeObject): FieldError[] {
   else if (versions.filter((v) => v.storage === true).length !== 1) {
     errs.push(fieldInvalid('spec.versions', versions, 'must have exactly one version marked as storage version'))
   }
+  versions.forEach((v, i) => {
+    const schema = rec(v.schema).openAPIV3Schema
+    const path = `spec.versions[${i}].schema.openAPIV3Schema`
+    if (schema === undefined) errs.push(fieldRequired(path, 'schemas are required'))
+    else errs.push(...validateStructuralSchema(schema as JSONSchemaProps, path))
+  })
   return errs
 }
 

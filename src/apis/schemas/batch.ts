@@ -1,22 +1,201 @@
-// batch/v1 (k8s.io/api/batch/v1/types.go).
+// batch/v1 kinds (k8s.io/api/batch/v1): Job and CronJob.
 
-import { PodTemplateSpec } from './core.ts'
-import { Condition, kindSchema, LabelSelector, ObjectMeta } from './meta.ts'
-import { atomicList, mergeList, object, type Schema } from './types.ts'
+import { ObjectReference } from './core.ts'
+import { PodTemplateSpec } from './core-pod.ts'
+import { kind, LabelSelector, ObjectMeta, Time } from './meta.ts'
+import {
+  bool,
+  embed,
+  type GroupVersionKind,
+  int32,
+  int64,
+  listOf,
+  oneOfStr,
+  ref,
+  type Schema,
+  type StructOptions,
+  str,
+  strList,
+  struct,
+} from './types.ts'
 
-const JobSpec: Schema = object({
-  selector: LabelSelector,
-  template: PodTemplateSpec,
-  podFailurePolicy: object({ rules: atomicList(object({})) }),
+const batch = (name: string, description: string, props: Record<string, Schema>, opts?: StructOptions) =>
+  struct(`io.k8s.api.batch.v1.${name}`, description, props, opts)
+const gvk = (k: string): GroupVersionKind => ({ group: 'batch', version: 'v1', kind: k })
+
+const PodFailurePolicyOnExitCodesRequirement: Schema = batch(
+  'PodFailurePolicyOnExitCodesRequirement',
+  'Matches failed pods by the exit codes of their containers.',
+  {
+    containerName: str('Container whose exit code is checked; empty checks every container.'),
+    operator: oneOfStr(['In', 'NotIn'], 'In matches when an exit code is listed; NotIn when one is not.'),
+    values: listOf({ type: 'integer', format: 'int32' }, 'Exit codes to compare against; at most 255, no duplicates.', {
+      type: 'set',
+    }),
+  },
+  { required: ['operator', 'values'] },
+)
+
+const PodFailurePolicyOnPodConditionsPattern: Schema = batch(
+  'PodFailurePolicyOnPodConditionsPattern',
+  'Matches failed pods by one of their conditions.',
+  {
+    status: str('Required status of the condition: True (default), False or Unknown.'),
+    type: str('Type of the pod condition to match.'),
+  },
+  { required: ['type'] },
+)
+
+const PodFailurePolicyRule: Schema = batch(
+  'PodFailurePolicyRule',
+  'What to do with a failed pod that matches the requirements.',
+  {
+    action: oneOfStr(
+      ['Count', 'FailIndex', 'FailJob', 'Ignore'],
+      'FailJob fails the job, FailIndex fails the index, Ignore does not count the failure, Count counts it.',
+    ),
+    onExitCodes: ref(PodFailurePolicyOnExitCodesRequirement, 'Requirement on container exit codes.'),
+    onPodConditions: listOf(PodFailurePolicyOnPodConditionsPattern, 'Pod conditions to match; any one suffices.'),
+  },
+  { required: ['action'] },
+)
+
+const PodFailurePolicy: Schema = batch(
+  'PodFailurePolicy',
+  'How failed pods affect the job.',
+  { rules: listOf(PodFailurePolicyRule, 'Rules evaluated in order; the first match decides. At most 20.') },
+  { required: ['rules'] },
+)
+
+const SuccessPolicyRule: Schema = batch('SuccessPolicyRule', 'A condition under which an indexed job succeeds.', {
+  succeededCount: int32('Minimum number of succeeded indexes (within succeededIndexes, when set).'),
+  succeededIndexes: str('Indexes that must succeed, as a list of ranges such as 1,3-5,7.'),
 })
 
-export const Job: Schema = kindSchema({
-  spec: JobSpec,
-  // JobStatus.conditions: `patchStrategy:"merge" patchMergeKey:"type"` for SMP, but +listType=atomic for SSA.
-  status: object({ conditions: mergeList(Condition, 'type', { listType: 'atomic' }) }),
+const SuccessPolicy: Schema = batch(
+  'SuccessPolicy',
+  'When an indexed job is declared successful before all its indexes complete.',
+  { rules: listOf(SuccessPolicyRule, 'Rules of which any one marks the job successful.') },
+  { required: ['rules'] },
+)
+
+export const JobSpec: Schema = batch(
+  'JobSpec',
+  'The desired behaviour of a job.',
+  {
+    activeDeadlineSeconds: int64('Seconds the job may run before the system terminates it.'),
+    backoffLimit: int32('Retries before the job is marked failed; defaults to 6.'),
+    backoffLimitPerIndex: int32('Retries allowed per index of an indexed job before that index fails.'),
+    completionMode: oneOfStr(
+      ['Indexed', 'NonIndexed'],
+      'NonIndexed (default): completions successes finish the job; Indexed: each index 0..completions-1 must succeed.',
+    ),
+    completions: int32('Number of successful pods needed; unset means any one success finishes the job.'),
+    managedBy: str('Controller that manages the job; empty or kubernetes.io/job-controller for the built-in one.'),
+    manualSelector: bool('When true the selector is not generated; use with care.'),
+    maxFailedIndexes: int32('Failed indexes tolerated before the whole job fails (with backoffLimitPerIndex).'),
+    parallelism: int32('Maximum number of pods running at any time; defaults to 1.'),
+    podFailurePolicy: ref(PodFailurePolicy, 'How failed pods affect the job.'),
+    podReplacementPolicy: oneOfStr(
+      ['Failed', 'TerminatingOrFailed'],
+      'When replacement pods are created: TerminatingOrFailed (default) or Failed (only once fully terminated).',
+    ),
+    selector: ref(LabelSelector, 'Label query over the pods of the job; generated by default.'),
+    successPolicy: ref(SuccessPolicy, 'When an indexed job counts as successful early.'),
+    suspend: bool('When true no pods are created and running ones are terminated; defaults to false.'),
+    template: embed(PodTemplateSpec, 'Template of the pods; restartPolicy must be Never or OnFailure.'),
+    ttlSecondsAfterFinished: int32('Seconds after completion or failure when the job is deleted automatically.'),
+  },
+  { required: ['template'] },
+)
+
+const JobCondition: Schema = batch(
+  'JobCondition',
+  'One aspect of the state of a job, such as Complete or Failed.',
+  {
+    lastProbeTime: ref(Time, 'When the condition was last checked.'),
+    lastTransitionTime: ref(Time, 'When the condition last changed status.'),
+    message: str('Human-readable details about the last transition.'),
+    reason: str('Short reason for the last transition.'),
+    status: str('Status of the condition: True, False or Unknown.'),
+    type: str('Type of the condition: Complete, Failed, Suspended, FailureTarget or SuccessCriteriaMet.'),
+  },
+  { required: ['type', 'status'] },
+)
+
+const UncountedTerminatedPods: Schema = batch(
+  'UncountedTerminatedPods',
+  'UIDs of finished pods not yet counted in the job status.',
+  {
+    failed: strList('UIDs of failed pods.', { type: 'set' }),
+    succeeded: strList('UIDs of succeeded pods.', { type: 'set' }),
+  },
+)
+
+const JobStatus: Schema = batch('JobStatus', 'The observed state of a job.', {
+  active: int32('Pods that are pending or running and not terminating.'),
+  completedIndexes: str('Completed indexes of an indexed job, as ranges such as 1,3-5,7.'),
+  completionTime: ref(Time, 'When the job completed; only set on success.'),
+  conditions: listOf(JobCondition, 'Current conditions of the job.', { type: 'atomic', mergeKey: 'type' }),
+  failed: int32('Pods that reached phase Failed.'),
+  failedIndexes: str('Failed indexes of a job with backoffLimitPerIndex, as ranges.'),
+  ready: int32('Active pods that are ready.'),
+  startTime: ref(Time, 'When the job controller started working on the job.'),
+  succeeded: int32('Pods that reached phase Succeeded.'),
+  terminating: int32('Pods that are terminating.'),
+  uncountedTerminatedPods: ref(UncountedTerminatedPods, 'Finished pods not yet counted in succeeded and failed.'),
 })
 
-export const CronJob: Schema = kindSchema({
-  spec: object({ jobTemplate: object({ metadata: ObjectMeta, spec: JobSpec }) }),
-  status: object({ active: atomicList(object({})) }),
+export const Job: Schema = kind(
+  'io.k8s.api.batch.v1.Job',
+  gvk('Job'),
+  'A task run by one or more pods to completion.',
+  {
+    spec: embed(JobSpec, 'Desired behaviour of the job.'),
+    status: embed(JobStatus, 'Most recently observed state of the job.'),
+  },
+)
+
+const JobTemplateSpec: Schema = batch('JobTemplateSpec', 'A template from which jobs are created.', {
+  metadata: embed(ObjectMeta, 'Metadata given to the created jobs.'),
+  spec: embed(JobSpec, 'Spec of the created jobs.'),
 })
+
+export const CronJob: Schema = kind(
+  'io.k8s.api.batch.v1.CronJob',
+  gvk('CronJob'),
+  'Creates jobs on a repeating schedule.',
+  {
+    spec: embed(
+      batch(
+        'CronJobSpec',
+        'The schedule and the job template of a cron job.',
+        {
+          concurrencyPolicy: oneOfStr(
+            ['Allow', 'Forbid', 'Replace'],
+            'What to do when a run is due while the previous one is still active: Allow (default), Forbid or Replace.',
+          ),
+          failedJobsHistoryLimit: int32('Number of failed jobs kept; defaults to 1.'),
+          jobTemplate: embed(JobTemplateSpec, 'Template of the jobs created on each run.'),
+          schedule: str('Schedule in cron format, such as "*/5 * * * *".'),
+          startingDeadlineSeconds: int64(
+            'Seconds a missed run may still be started late; missed runs are skipped after that.',
+          ),
+          successfulJobsHistoryLimit: int32('Number of successful jobs kept; defaults to 3.'),
+          suspend: bool('When true no further runs are started; defaults to false.'),
+          timeZone: str('Time zone of the schedule, such as Europe/Paris; defaults to that of the controller.'),
+        },
+        { required: ['schedule', 'jobTemplate'] },
+      ),
+      'Schedule and job template.',
+    ),
+    status: embed(
+      batch('CronJobStatus', 'The observed state of a cron job.', {
+        active: listOf(ObjectReference, 'Jobs currently running.'),
+        lastScheduleTime: ref(Time, 'When a job was last scheduled.'),
+        lastSuccessfulTime: ref(Time, 'When a job last completed successfully.'),
+      }),
+      'Most recently observed state of the cron job.',
+    ),
+  },
+)

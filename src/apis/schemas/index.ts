@@ -1,14 +1,20 @@
-// Patch metadata of the built-in kinds, looked up by group/version/kind. The API server applies
-// a strategic merge patch with `applyStrategicMergePatch(live, patch, patchSchemaFor(g, v, k))`;
-// `undefined` means "not a built-in kind" (custom resources do not support SMP: 415).
+// Complete structural schemas of the built-in kinds, looked up by group/version/kind. The API
+// server applies a strategic merge patch with
+// `applyStrategicMergePatch(live, patch, patchSchemaFor(g, v, k))` and serves the same graphs as
+// /openapi/v2 and /openapi/v3 components; `undefined` means "not a built-in kind" (custom
+// resources do not support SMP: 415).
 
+import * as apiextensions from './apiextensions.ts'
 import * as apps from './apps.ts'
 import * as batch from './batch.ts'
 import * as core from './core.ts'
 import * as groups from './groups.ts'
+import * as meta from './meta.ts'
 import type { Schema } from './types.ts'
 
-export type { PatchStrategy, Schema } from './types.ts'
+export type { GroupVersionKind, ListType, PatchStrategy, Schema, SchemaUnion } from './types.ts'
+export { definitionNameOf, namedSchemas, useSiteOf } from './types.ts'
+export { meta }
 
 const registry = new Map<string, Schema>()
 
@@ -53,11 +59,16 @@ register('autoscaling', 'v2', { HorizontalPodAutoscaler: groups.HorizontalPodAut
 register('policy', 'v1', { PodDisruptionBudget: groups.PodDisruptionBudget })
 register('storage.k8s.io', 'v1', { StorageClass: groups.StorageClass })
 register('events.k8s.io', 'v1', { Event: groups.EventsV1Event })
+register('discovery.k8s.io', 'v1', { EndpointSlice: groups.EndpointSlice })
+register('apiextensions.k8s.io', 'v1', { CustomResourceDefinition: apiextensions.CustomResourceDefinition })
 
-/** The SMP schema of a built-in kind ("" is the core group), or undefined for anything else. */
+/** The schema of a built-in kind ("" is the core group), or undefined for anything else. */
 export function patchSchemaFor(group: string, version: string, kind: string): Schema | undefined {
   return registry.get(`${group}/${version}/${kind}`)
 }
+
+/** Same as patchSchemaFor: the complete schema of a built-in kind. */
+export const builtinSchemaFor = patchSchemaFor
 
 /** Every registered group/version/kind, for tests and discovery. */
 export function builtinPatchKinds(): { group: string; version: string; kind: string }[] {

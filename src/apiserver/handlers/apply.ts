@@ -7,6 +7,7 @@ import { parseYamlDoc, readBody } from '../http/body.ts'
 import { chooseOutput } from '../http/negotiate.ts'
 import { applyToStore, checkApplyConfiguration } from '../registry/apply.ts'
 import type { RequestContext } from './context.ts'
+import { validateFields } from './field-validation.ts'
 import { writeQuery } from './options.ts'
 import { writeObject } from './read.ts'
 import { checkBodyKind } from './write.ts'
@@ -19,6 +20,7 @@ export async function handleApply(ctx: RequestContext): Promise<void> {
   if (info.subresource && sub === '')
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
   const config = checkApplyConfiguration(checkBodyKind(store, parseYamlDoc(await readBody(req))), info.name)
+  validateFields(ctx, config, opts)
   const { object, created } = await applyToStore(store, info.namespace, info.name, config, {
     manager: opts.fieldManager ?? '',
     force: opts.force,

@@ -11,7 +11,8 @@ import { listObjects } from '../registry/reader.ts'
 import type { DeleteOptions, Store, Subresource } from '../registry/store.ts'
 import { handleApply } from './apply.ts'
 import type { RequestContext } from './context.ts'
-import { boolParam, fieldManagerOf, intParam, readSelectors, writeQuery } from './options.ts'
+import { duplicateFindings, validateFields } from './field-validation.ts'
+import { boolParam, fieldManagerOf, intParam, readSelectors, type WriteQuery, writeQuery } from './options.ts'
 import { writeObject } from './read.ts'
 
 /** Checks that a request body is an object of this resource's kind and version. */
@@ -37,12 +38,22 @@ function subresourceOf(ctx: RequestContext): Subresource {
   throw new StatusError(404, 'NotFound', `the server could not find the requested resource`)
 }
 
+/** Reads, decodes and checks an object body, applying fieldValidation to it. */
+async function readObject(ctx: RequestContext, opts: WriteQuery): Promise<KubeObject> {
+  const body = await readBody(ctx.req)
+  const contentType = ctx.req.headers['content-type']
+  const obj = checkBodyKind(ctx.store, decodeDocument(body, contentType))
+  const binary = mediaType(contentType) === 'application/vnd.kubernetes.protobuf'
+  validateFields(ctx, obj, opts, binary ? undefined : { text: body.toString('utf8'), contentType })
+  return obj
+}
+
 export async function handleCreate(ctx: RequestContext): Promise<void> {
   const { store, req, info, query } = ctx
   const output = chooseOutput(req.headers.accept, true)
   const opts = writeQuery(query)
   if (info.name) throw new StatusError(405, 'MethodNotAllowed', `POST is not allowed on a named ${store.def.singular}`)
-  const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
+  const obj = await readObject(ctx, opts)
   const created = await store.create(info.namespace, obj, {
     dryRun: opts.dryRun,
     fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
@@ -54,7 +65,7 @@ export async function handleUpdate(ctx: RequestContext): Promise<void> {
   const { store, req, info, query } = ctx
   const output = chooseOutput(req.headers.accept, true)
   const opts = writeQuery(query)
-  const obj = checkBodyKind(store, decodeDocument(await readBody(req), req.headers['content-type']))
+  const obj = await readObject(ctx, opts)
   const updated = await store.update(info.namespace, info.name, obj, subresourceOf(ctx), {
     dryRun: opts.dryRun,
     fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
@@ -77,7 +88,12 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
     )
   }
   if (opts.force !== undefined) throw badRequest('force: Forbidden: may not be specified for non-apply patch')
-  const patch = parseJson(await readBody(req))
+  const rawPatch = await readBody(req)
+  const patch = parseJson(rawPatch)
+  const duplicates =
+    opts.fieldValidation === 'Ignore'
+      ? []
+      : duplicateFindings({ text: rawPatch.toString('utf8'), contentType: 'application/json' })
   const sub = subresourceOf(ctx)
   const updated = await store.guaranteedUpdate(
     info.namespace,
@@ -91,7 +107,12 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
       // Only a resourceVersion written by the patch is a precondition (kubectl sends one when
       // the user asks for it); otherwise the patch applies to whatever is stored.
       if (next.metadata.resourceVersion === rv) delete next.metadata.resourceVersion
-      return checkBodyKind(store, next)
+      const checked = checkBodyKind(store, next)
+      if (duplicates.length > 0 && opts.fieldValidation === 'Strict') {
+        throw badRequest(`strict decoding error: ${duplicates.join(', ')}`)
+      }
+      validateFields(ctx, checked, opts)
+      return checked
     },
     { dryRun: opts.dryRun, fieldManager: fieldManagerOf(opts, req.headers['user-agent']) },
   )

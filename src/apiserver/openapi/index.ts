@@ -2,8 +2,11 @@
 
 export { ProtoWriter } from './protobuf.ts'
 export {
+  builtinSchema,
   definitionName,
   definitionPackage,
+  emitDefinition,
+  emitSchema,
   isKubectlBuiltin,
   kindSchema,
   listDefinitionName,
@@ -21,4 +24,6 @@ export {
   type OpenAPIOptions,
   openAPIHash,
   PATCH_CONTENT_TYPES,
+  patchContentTypes,
+  STRATEGIC_MERGE_PATCH,
 } from './v3.ts'

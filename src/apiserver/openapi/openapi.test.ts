@@ -118,8 +118,16 @@ describe('OpenAPI v3 documents', () => {
       'application/json-patch+json',
       'application/merge-patch+json',
       'application/apply-patch+yaml',
+      'application/strategic-merge-patch+json',
     ])
-    assert.ok(!content.includes('application/strategic-merge-patch+json'))
+    const cron = buildOpenAPIV3(kinds, 'stable.example.com', 'v1') as Doc
+    const cronPatch = cron.paths['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}'].patch as Schema
+    assert.ok(
+      !Object.keys((cronPatch.requestBody as { content: Schema }).content).includes(
+        'application/strategic-merge-patch+json',
+      ),
+      'no strategic merge patch for custom resources',
+    )
     const statusPatch = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/status'].patch as Schema
     assert.deepEqual(statusPatch['x-kubernetes-group-version-kind'], {
       group: 'apps',
@@ -146,7 +154,12 @@ describe('OpenAPI v3 documents', () => {
     const schemas = apps.components.schemas
     const d = schemas['io.k8s.api.apps.v1.Deployment']
     assert.deepEqual(d['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }])
-    assert.equal(d['x-kubernetes-preserve-unknown-fields'], true)
+    assert.equal(d['x-kubernetes-preserve-unknown-fields'], undefined, 'built-in kinds have complete schemas')
+    assert.deepEqual(d.required, undefined)
+    const spec = (d.properties as Record<string, Schema>).spec
+    assert.deepEqual(spec.allOf, [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec' }])
+    assert.ok(schemas['io.k8s.api.core.v1.PodSpec'])
+    assert.ok(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'])
     assert.deepEqual((d.properties as Record<string, Schema>).metadata.allOf, [
       { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
     ])
@@ -349,7 +362,8 @@ describe('OpenAPI v2 protobuf', () => {
     assert.ok(names.includes('com.example.stable.v1.CronTab'))
     assert.ok(names.includes('dev.flotilla.x.v1alpha1.Report'))
     assert.ok(names.includes('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'))
-    assert.ok(!names.includes('io.k8s.api.apps.v1.Deployment'), 'kubectl built-ins get no v2 definition')
+    assert.ok(names.includes('io.k8s.api.apps.v1.Deployment'), 'built-in kinds get their complete v2 definition')
+    assert.ok(names.includes('io.k8s.api.core.v1.PodSpec'))
     const cron = decode(
       defs.find((d) => text(d.get(1)?.[0]) === 'com.example.stable.v1.CronTab')!.get(2)![0] as Uint8Array,
     )

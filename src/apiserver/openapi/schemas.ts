@@ -2,6 +2,14 @@
 // meta/v1 schemas every kind refers to (ObjectMeta, ListMeta, ...), per-kind schemas built from
 // KindDef.schema (or a permissive object schema), and the v3 → v2 schema conversion.
 
+import { Scale } from '../../apis/schemas/groups.ts'
+import {
+  builtinSchemaFor,
+  definitionNameOf,
+  meta,
+  type Schema as TypedSchema,
+  useSiteOf,
+} from '../../apis/schemas/index.ts'
 import type { KindDef } from '../../machinery/kinds.ts'
 
 export type Schema = Record<string, unknown>
@@ -88,290 +96,89 @@ function refWith(name: string, extra: Schema): Schema {
 
 const str = (description: string): Schema => ({ type: 'string', description })
 
-const API_VERSION_DOC =
-  'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources'
-const KIND_DOC =
-  'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'
-const METADATA_DOC =
-  "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
-const LIST_METADATA_DOC =
-  'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds'
+// ---- typed schemas (src/apis/schemas) → OpenAPI v3 JSON --------------------------------------
 
-const stringMap = (description: string): Schema => ({
-  type: 'object',
-  description,
-  additionalProperties: { type: 'string', default: '' },
-})
-
-const stringList = (description: string): Schema => ({
-  type: 'array',
-  description,
-  items: { type: 'string', default: '' },
-})
-
-/** meta/v1 schemas in v3 form (refs to #/components/schemas). */
-export function metaSchemas(): Record<string, Schema> {
-  return {
-    [TIME]: {
-      type: 'string',
-      format: 'date-time',
-      description:
-        'Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.',
-    },
-    [OWNER_REFERENCE]: {
-      type: 'object',
-      description:
-        'OwnerReference contains enough information to let you identify an owning object. An owning object must be in the same namespace as the dependent, or be cluster-scoped, so there is no namespace field.',
-      required: ['apiVersion', 'kind', 'name', 'uid'],
-      properties: {
-        apiVersion: str('API version of the referent.'),
-        blockOwnerDeletion: {
-          type: 'boolean',
-          description:
-            'If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed.',
-        },
-        controller: { type: 'boolean', description: 'If true, this reference points to the managing controller.' },
-        kind: str('Kind of the referent.'),
-        name: str('Name of the referent.'),
-        uid: str('UID of the referent.'),
-      },
-      'x-kubernetes-map-type': 'atomic',
-    },
-    [MANAGED_FIELDS_ENTRY]: {
-      type: 'object',
-      description:
-        'ManagedFieldsEntry is a workflow-id, a FieldSet and the group version of the resource that the fieldset applies to.',
-      properties: {
-        apiVersion: str('APIVersion defines the version of this resource that this field set applies to.'),
-        fieldsType: str('FieldsType is the discriminator for the different fields format and version.'),
-        fieldsV1: {
-          type: 'object',
-          description: 'FieldsV1 holds the first JSON version format as described in the "FieldsV1" type.',
-        },
-        manager: str('Manager is an identifier of the workflow managing these fields.'),
-        operation: str(
-          "Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'.",
-        ),
-        subresource: str(
-          'Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource.',
-        ),
-        time: refWith(TIME, { description: 'Time is the timestamp of when the ManagedFields entry was added.' }),
-      },
-    },
-    [OBJECT_META]: {
-      type: 'object',
-      description:
-        'ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.',
-      properties: {
-        annotations: stringMap(
-          'Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata.',
-        ),
-        creationTimestamp: refWith(TIME, {
-          description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
-        }),
-        deletionGracePeriodSeconds: {
-          type: 'integer',
-          format: 'int64',
-          description:
-            'Number of seconds allowed for this object to gracefully terminate before it will be removed from the system.',
-        },
-        deletionTimestamp: refWith(TIME, {
-          description: 'DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted.',
-        }),
-        finalizers: {
-          ...stringList('Must be empty before the object is deleted from the registry.'),
-          'x-kubernetes-list-type': 'set',
-        },
-        generateName: str(
-          'GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided.',
-        ),
-        generation: {
-          type: 'integer',
-          format: 'int64',
-          description: 'A sequence number representing a specific generation of the desired state.',
-        },
-        labels: stringMap(
-          'Map of string keys and values that can be used to organize and categorize (scope and select) objects.',
-        ),
-        managedFields: {
-          type: 'array',
-          description:
-            'ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow.',
-          items: { ...refWith(MANAGED_FIELDS_ENTRY, {}), default: {} },
-          'x-kubernetes-list-type': 'atomic',
-        },
-        name: str('Name must be unique within a namespace.'),
-        namespace: str('Namespace defines the space within which each name must be unique.'),
-        ownerReferences: {
-          type: 'array',
-          description: 'List of objects depended by this object.',
-          items: { ...refWith(OWNER_REFERENCE, {}), default: {} },
-          'x-kubernetes-list-map-keys': ['uid'],
-          'x-kubernetes-list-type': 'map',
-        },
-        resourceVersion: str('An opaque value that represents the internal version of this object.'),
-        selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
-        uid: str('UID is the unique in time and space value for this object.'),
-      },
-    },
-    [LIST_META]: {
-      type: 'object',
-      description:
-        'ListMeta describes metadata that synthetic resources must have, including lists and various status objects.',
-      properties: {
-        continue: str('continue may be set if the user set a limit on the number of items returned.'),
-        remainingItemCount: {
-          type: 'integer',
-          format: 'int64',
-          description:
-            'remainingItemCount is the number of subsequent items in the list which are not included in this list response.',
-        },
-        resourceVersion: str("String that identifies the server's internal version of this object."),
-        selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
-      },
-    },
-    [PATCH]: {
-      type: 'object',
-      description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
-    },
-    [PRECONDITIONS]: {
-      type: 'object',
-      description: 'Preconditions must be fulfilled before an operation (update, delete, etc.) is carried out.',
-      properties: {
-        resourceVersion: str('Specifies the target ResourceVersion'),
-        uid: str('Specifies the target UID.'),
-      },
-    },
-    [DELETE_OPTIONS]: {
-      type: 'object',
-      description: 'DeleteOptions may be provided when deleting an API object.',
-      properties: {
-        apiVersion: str(API_VERSION_DOC),
-        dryRun: {
-          ...stringList('When present, indicates that modifications should not be persisted.'),
-          'x-kubernetes-list-type': 'atomic',
-        },
-        gracePeriodSeconds: {
-          type: 'integer',
-          format: 'int64',
-          description: 'The duration in seconds before the object should be deleted.',
-        },
-        kind: str(KIND_DOC),
-        orphanDependents: { type: 'boolean', description: 'Deprecated: please use the PropagationPolicy.' },
-        preconditions: refWith(PRECONDITIONS, { description: 'Must be fulfilled before a deletion is carried out.' }),
-        propagationPolicy: str(
-          "Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'.",
-        ),
-      },
-    },
-    [STATUS_CAUSE]: {
-      type: 'object',
-      description: 'StatusCause provides more information about an api.Status failure.',
-      properties: {
-        field: str('The field of the resource that has caused this error.'),
-        message: str('A human-readable description of the cause of the error.'),
-        reason: str('A machine-readable description of the cause of the error.'),
-      },
-    },
-    [STATUS_DETAILS]: {
-      type: 'object',
-      description:
-        'StatusDetails is a set of additional properties that MAY be set by the server to provide additional information about a response.',
-      properties: {
-        causes: {
-          type: 'array',
-          description: 'The Causes array includes more details.',
-          items: { ...refWith(STATUS_CAUSE, {}), default: {} },
-          'x-kubernetes-list-type': 'atomic',
-        },
-        group: str('The group attribute of the resource associated with the status StatusReason.'),
-        kind: str('The kind attribute of the resource associated with the status StatusReason.'),
-        name: str('The name attribute of the resource associated with the status StatusReason.'),
-        retryAfterSeconds: {
-          type: 'integer',
-          format: 'int32',
-          description: 'If specified, the time in seconds before the operation should be retried.',
-        },
-        uid: str('UID of the resource.'),
-      },
-    },
-    [STATUS]: {
-      type: 'object',
-      description: "Status is a return value for calls that don't return other objects.",
-      properties: {
-        apiVersion: str(API_VERSION_DOC),
-        code: {
-          type: 'integer',
-          format: 'int32',
-          description: 'Suggested HTTP return code for this status, 0 if not set.',
-        },
-        details: refWith(STATUS_DETAILS, { description: 'Extended data associated with the reason.' }),
-        kind: str(KIND_DOC),
-        message: str('A human-readable description of the status of this operation.'),
-        metadata: refWith(LIST_META, { default: {}, description: LIST_METADATA_DOC }),
-        reason: str('A machine-readable description of why this operation is in the "Failure" status.'),
-        status: str('Status of the operation. One of: "Success" or "Failure".'),
-      },
-      [GVK_EXTENSION]: [{ group: '', kind: 'Status', version: 'v1' }],
-    },
+/**
+ * Converts a typed schema to OpenAPI v3 JSON. Named types become `$ref`s and are added to
+ * `components` (with their own closure); a field of a named type becomes
+ * `{allOf: [{$ref}], description, default, x-kubernetes-...}` as Kubernetes publishes it.
+ */
+export function emitSchema(s: TypedSchema, components: Record<string, Schema>): Schema {
+  const site = useSiteOf(s)
+  if (site) {
+    const name = emitDefinition(site.target, components)
+    const extra = convertKeys(site.site, components)
+    return Object.keys(extra).length ? { allOf: [v3Ref(name)], ...extra } : v3Ref(name)
   }
+  if (definitionNameOf(s)) return v3Ref(emitDefinition(s, components))
+  return convertKeys(s, components)
+}
+
+/** Adds a named type (and everything it refers to) to `components`; returns its name. */
+export function emitDefinition(s: TypedSchema, components: Record<string, Schema>): string {
+  const name = definitionNameOf(s)
+  if (!name) throw new Error('emitDefinition needs a named schema')
+  if (!Object.hasOwn(components, name)) {
+    components[name] = {} // placeholder: recursive types (JSONSchemaProps) refer to themselves
+    components[name] = convertKeys(s, components)
+  }
+  return name
+}
+
+function convertKeys(s: TypedSchema, components: Record<string, Schema>): Schema {
+  const out: Schema = {}
+  for (const [k, v] of Object.entries(s)) {
+    if (v === undefined) continue
+    if (k === 'properties') {
+      const props: Record<string, Schema> = {}
+      for (const [pk, pv] of Object.entries(v as Record<string, TypedSchema>)) props[pk] = emitSchema(pv, components)
+      out.properties = props
+    } else if (k === 'items') out.items = emitSchema(v as TypedSchema, components)
+    else if (k === 'additionalProperties')
+      out.additionalProperties = typeof v === 'object' ? emitSchema(v as TypedSchema, components) : v
+    else if (k === 'oneOf' || k === 'anyOf') out[k] = (v as TypedSchema[]).map((x) => emitSchema(x, components))
+    else out[k] = deepCopy(v)
+  }
+  return out
+}
+
+/** The complete schema of a kubectl built-in kind, when Flotilla declares one. */
+export function builtinSchema(def: KindRef): TypedSchema | undefined {
+  return def.custom ? undefined : builtinSchemaFor(def.group, def.version, def.kind)
+}
+
+/** meta/v1 schemas every document refers to (ObjectMeta, ListMeta, Status, DeleteOptions, Patch). */
+export function metaSchemas(): Record<string, Schema> {
+  const out: Record<string, Schema> = {}
+  for (const s of [meta.ObjectMeta, meta.ListMeta, meta.Status, meta.DeleteOptions, meta.Patch]) emitDefinition(s, out)
+  return out
 }
 
 /** autoscaling/v1 Scale, referenced by /scale operations. */
 export function scaleSchemas(): Record<string, Schema> {
-  return {
-    [SCALE_SPEC]: {
-      type: 'object',
-      description: 'ScaleSpec describes the attributes of a scale subresource.',
-      properties: {
-        replicas: {
-          type: 'integer',
-          format: 'int32',
-          description: 'replicas is the desired number of instances for the scaled object.',
-        },
-      },
-    },
-    [SCALE_STATUS]: {
-      type: 'object',
-      description: 'ScaleStatus represents the current status of a scale subresource.',
-      required: ['replicas'],
-      properties: {
-        replicas: {
-          type: 'integer',
-          format: 'int32',
-          default: 0,
-          description: 'replicas is the actual number of observed instances of the scaled object.',
-        },
-        selector: str('selector is the label query over pods that should match the replicas count.'),
-      },
-    },
-    [SCALE]: {
-      type: 'object',
-      description: 'Scale represents a scaling request for a resource.',
-      properties: {
-        apiVersion: str(API_VERSION_DOC),
-        kind: str(KIND_DOC),
-        metadata: refWith(OBJECT_META, { default: {}, description: METADATA_DOC }),
-        spec: refWith(SCALE_SPEC, { default: {}, description: 'spec defines the behavior of the scale.' }),
-        status: refWith(SCALE_STATUS, { default: {}, description: 'status is the current status of the scale.' }),
-      },
-      [GVK_EXTENSION]: [{ group: 'autoscaling', kind: 'Scale', version: 'v1' }],
-    },
-  }
+  const out: Record<string, Schema> = {}
+  emitDefinition(Scale, out)
+  return out
 }
 
 function deepCopy<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T)
 }
 
-/** The v3 schema of a kind: KindDef.schema with standard apiVersion/kind/metadata, or a permissive object. */
+/**
+ * The v3 schema of a kind. Built-in kinds: their complete declared schema (add its closure with
+ * `emitDefinition`); other kinds: KindDef.schema with standard apiVersion/kind/metadata, or a
+ * permissive object.
+ */
 export function kindSchema(def: KindDef): Schema {
+  const builtin = builtinSchema(def)
+  if (builtin) return convertKeys(builtin, {})
   const gvk = [{ group: def.group, kind: def.kind, version: def.version }]
   const base: Schema = def.schema ? deepCopy(def.schema) : {}
   const props: Record<string, Schema> = (base.properties as Record<string, Schema> | undefined) ?? {}
-  props.apiVersion = { ...str(API_VERSION_DOC), ...(props.apiVersion ?? {}), type: 'string' }
-  props.kind = { ...str(KIND_DOC), ...(props.kind ?? {}), type: 'string' }
-  props.metadata = refWith(OBJECT_META, { default: {}, description: METADATA_DOC })
+  props.apiVersion = { ...str(meta.API_VERSION_DOC), ...(props.apiVersion ?? {}), type: 'string' }
+  props.kind = { ...str(meta.KIND_DOC), ...(props.kind ?? {}), type: 'string' }
+  props.metadata = refWith(OBJECT_META, { default: {}, description: meta.METADATA_DOC })
   const out: Schema = {
     type: 'object',
     description:
@@ -387,17 +194,17 @@ export function kindSchema(def: KindDef): Schema {
 export function listSchema(def: KindDef): Schema {
   return {
     type: 'object',
-    description: `${def.listKind} is a list of ${def.kind}.`,
+    description: `A list of ${def.kind} objects.`,
     required: ['items'],
     properties: {
-      apiVersion: str(API_VERSION_DOC),
+      apiVersion: str(meta.API_VERSION_DOC),
       items: {
         type: 'array',
-        description: `List of ${def.plural}.`,
+        description: `The ${def.plural} in the list.`,
         items: { ...refWith(definitionName(def), {}), default: {} },
       },
-      kind: str(KIND_DOC),
-      metadata: refWith(LIST_META, { default: {}, description: LIST_METADATA_DOC }),
+      kind: str(meta.KIND_DOC),
+      metadata: refWith(LIST_META, { default: {}, description: meta.LIST_METADATA_DOC }),
     },
     [GVK_EXTENSION]: [{ group: def.group, kind: def.listKind, version: def.version }],
   }
@@ -407,24 +214,56 @@ export function listSchema(def: KindDef): Schema {
 
 const toV2Ref = (ref: string) => ref.replace('#/components/schemas/', '#/definitions/')
 
+/** Extensions that keep their meaning in Swagger 2.0 (what kubectl 1.28 reads from v2). */
+const V2_EXTENSIONS = [
+  'x-kubernetes-patch-strategy',
+  'x-kubernetes-patch-merge-key',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-unions',
+  GVK_EXTENSION,
+]
+
+function v2Extensions(src: Schema): Schema {
+  const out: Schema = {}
+  for (const k of V2_EXTENSIONS) if (src[k] !== undefined) out[k] = deepCopy(src[k])
+  return out
+}
+
+const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean'])
+
 /**
  * Converts a (structural) v3 schema to the subset of Swagger 2.0 that kube-openapi's proto models
- * understand. Anything not representable (x-kubernetes-preserve-unknown-fields, int-or-string,
- * anyOf/oneOf/not, nullable) becomes an arbitrary value, which kubectl never rejects.
+ * understand, keeping `$ref`s (with their description and patch extensions, as Kubernetes'
+ * swagger.json does), enums, primitive defaults and the x-kubernetes-* merge extensions.
+ * Anything not representable (x-kubernetes-preserve-unknown-fields, anyOf/oneOf/not, nullable,
+ * int-or-string without a type) becomes an arbitrary value, which kubectl never rejects. A
+ * oneOf of primitive types that includes string (resource.Quantity) becomes a string.
  */
 export function toV2Schema(s: unknown): Schema {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return {}
   const src = s as Schema
   const out: Schema = {}
   if (typeof src.description === 'string') out.description = src.description
-  if (typeof src.$ref === 'string') return { ...out, $ref: toV2Ref(src.$ref) }
+  if (typeof src.$ref === 'string') return { ...out, $ref: toV2Ref(src.$ref), ...v2Extensions(src) }
   const allOf = src.allOf
   if (Array.isArray(allOf) && allOf.length === 1 && typeof (allOf[0] as Schema)?.$ref === 'string' && !src.properties) {
-    return { ...out, $ref: toV2Ref((allOf[0] as Schema).$ref as string) }
+    return { ...out, $ref: toV2Ref((allOf[0] as Schema).$ref as string), ...v2Extensions(src) }
+  }
+  const oneOf = src.oneOf
+  if (
+    Array.isArray(oneOf) &&
+    oneOf.length > 0 &&
+    oneOf.every((x) => PRIMITIVES.has((x as Schema)?.type as string)) &&
+    oneOf.some((x) => (x as Schema).type === 'string') &&
+    !src.type
+  ) {
+    return { ...out, type: 'string' }
   }
   if (
     src['x-kubernetes-preserve-unknown-fields'] === true ||
-    src['x-kubernetes-int-or-string'] === true ||
+    (src['x-kubernetes-int-or-string'] === true && src.type !== 'string') ||
     src.anyOf ||
     src.oneOf ||
     src.not ||
@@ -436,7 +275,7 @@ export function toV2Schema(s: unknown): Schema {
   const type = src.type
   if (type === 'array') {
     if (!src.items || Array.isArray(src.items)) return out
-    return { ...out, type: 'array', items: toV2Schema(src.items) }
+    return { ...out, type: 'array', items: toV2Schema(src.items), ...v2Extensions(src) }
   }
   if (type === 'object' || (type === undefined && src.properties)) {
     if (src.properties && typeof src.properties === 'object') {
@@ -445,15 +284,19 @@ export function toV2Schema(s: unknown): Schema {
       const kind: Schema = { ...out, type: 'object', properties: props }
       if (Array.isArray(src.required) && src.required.length)
         kind.required = src.required.filter((r) => typeof r === 'string')
-      return kind
+      return { ...kind, ...v2Extensions(src) }
     }
     const ap = src.additionalProperties
-    if (ap && typeof ap === 'object') return { ...out, type: 'object', additionalProperties: toV2Schema(ap) }
-    return { ...out, type: 'object' }
+    if (ap && typeof ap === 'object')
+      return { ...out, type: 'object', additionalProperties: toV2Schema(ap), ...v2Extensions(src) }
+    return { ...out, type: 'object', ...v2Extensions(src) }
   }
-  if (type === 'string' || type === 'integer' || type === 'number' || type === 'boolean') {
+  if (typeof type === 'string' && PRIMITIVES.has(type)) {
     const prim: Schema = { ...out, type }
     if (typeof src.format === 'string') prim.format = src.format
+    if (Array.isArray(src.enum)) prim.enum = deepCopy(src.enum)
+    if (src.default !== undefined && (src.default === null || typeof src.default !== 'object'))
+      prim.default = src.default
     return prim
   }
   return out

@@ -3,16 +3,19 @@
 // every create/apply/replace/edit and fails when it does not parse).
 //
 // The document has, per kind, the PATCH operation with the fieldValidation parameter (what
-// kubectl's v2 query-parameter verifier looks for) and, for kinds kubectl does not have compiled
-// in (CRDs, Flotilla's own groups), a definition tagged x-kubernetes-group-version-kind. Built-in
-// kinds get no definition on purpose: kubectl would then compute client-side-apply strategic merge
-// patches from it instead of from its compiled-in types.
+// kubectl's v2 query-parameter verifier looks for) and a definition tagged
+// x-kubernetes-group-version-kind: the complete declared schema for built-in kinds (kubectl 1.28
+// validates client-side and computes client-side-apply patches from it), KindDef.schema for
+// custom resources and Flotilla's own kinds. A built-in kind without a declared schema gets no
+// definition, so that kubectl falls back to its compiled-in types instead of a permissive schema.
 
 import type { KindDef } from '../../machinery/kinds.ts'
 import { DEFAULT_KUBERNETES_VERSION } from '../discovery/version.ts'
 import { ProtoWriter } from './protobuf.ts'
 import {
+  builtinSchema,
   definitionName,
+  emitDefinition,
   GVK_EXTENSION,
   isKubectlBuiltin,
   kindSchema,
@@ -21,7 +24,7 @@ import {
   type Schema,
   toV2Schema,
 } from './schemas.ts'
-import { groupVersionPath, type OpenAPIOptions, PATCH_CONTENT_TYPES } from './v3.ts'
+import { groupVersionPath, type OpenAPIOptions, patchContentTypes } from './v3.ts'
 
 export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'
 
@@ -52,7 +55,7 @@ export function buildSwaggerV2(kinds: readonly KindDef[], opts: OpenAPIOptions =
         parameters: params,
         patch: {
           description: `partially update the specified ${def.kind}`,
-          consumes: [...PATCH_CONTENT_TYPES],
+          consumes: patchContentTypes(def),
           produces: ['application/json'],
           schemes: ['https'],
           tags: [gv.replace(/^apis?\//, '').replace(/[./]/g, '_')],
@@ -76,7 +79,12 @@ export function buildSwaggerV2(kinds: readonly KindDef[], opts: OpenAPIOptions =
         },
       }
     }
-    if (!isKubectlBuiltin(def)) {
+    const builtin = builtinSchema(def)
+    if (builtin) {
+      const v3: Record<string, Schema> = {}
+      emitDefinition(builtin, v3)
+      for (const [name, s] of Object.entries(v3)) if (!definitions[name]) definitions[name] = toV2Schema(s)
+    } else if (!isKubectlBuiltin(def)) {
       needMeta = true
       const gvk = [{ group: def.group, kind: def.kind, version: def.version }]
       const s = def.schema ? toV2Schema(kindSchema(def)) : { description: `${def.kind} (${def.group}/${def.version}).` }
@@ -86,8 +94,7 @@ export function buildSwaggerV2(kinds: readonly KindDef[], opts: OpenAPIOptions =
   definitions[PATCH] = toV2Schema(metaSchemas()[PATCH])
   if (needMeta) {
     for (const [name, s] of Object.entries(metaSchemas())) {
-      if (!definitions[name])
-        definitions[name] = { ...toV2Schema(s), ...(s[GVK_EXTENSION] ? { [GVK_EXTENSION]: s[GVK_EXTENSION] } : {}) }
+      if (!definitions[name]) definitions[name] = toV2Schema(s)
     }
   }
   const sorted: Record<string, Schema> = {}
@@ -124,6 +131,7 @@ function writeSchema(w: ProtoWriter, s: Schema): void {
   w.string(2, asStr(s.format))
   w.string(3, asStr(s.title))
   w.string(4, asStr(s.description))
+  if (s.default !== undefined) w.message(5, (any) => any.string(2, `${JSON.stringify(s.default)}\n`, true))
   w.double(7, asNum(s.maximum))
   w.double(9, asNum(s.minimum))
   w.int64(11, asNum(s.maxLength))
@@ -133,6 +141,8 @@ function writeSchema(w: ProtoWriter, s: Schema): void {
   w.int64(15, asNum(s.minItems))
   w.bool(16, s.uniqueItems === true)
   w.strings(19, asStrs(s.required))
+  if (Array.isArray(s.enum))
+    for (const v of s.enum) w.message(20, (any) => any.string(2, `${JSON.stringify(v)}\n`, true))
   const ap = s.additionalProperties
   if (isObj(ap)) w.message(21, (x) => x.message(1, (sw) => writeSchema(sw, ap)))
   else if (typeof ap === 'boolean') w.message(21, (x) => x.tag(2, 0).varint(ap ? 1 : 0))

@@ -6,15 +6,19 @@
 // that it declares the `fieldValidation` query parameter; then it sends ?fieldValidation=Strict
 // instead of validating client-side. `kubectl explain` walks components.schemas.
 //
-// The PATCH request bodies deliberately do not list application/strategic-merge-patch+json: with
-// it, kubectl 1.29+ would compute client-side-apply patches from these (incomplete) schemas.
+// Built-in kinds get their complete declared schemas (src/apis/schemas) and, on PATCH, the
+// application/strategic-merge-patch+json request body: kubectl 1.29+ then computes
+// client-side-apply strategic merge patches from these schemas. Custom resources and kinds without
+// a declared schema get JSON/merge/apply patches only, as on a real API server.
 
 import { createHash } from 'node:crypto'
 import type { KindDef, Verb } from '../../machinery/kinds.ts'
 import { DEFAULT_KUBERNETES_VERSION } from '../discovery/version.ts'
 import {
+  builtinSchema,
   DELETE_OPTIONS,
   definitionName,
+  emitDefinition,
   GVK_EXTENSION,
   kindSchema,
   listDefinitionName,
@@ -38,6 +42,13 @@ export const PATCH_CONTENT_TYPES = [
   'application/merge-patch+json',
   'application/apply-patch+yaml',
 ] as const
+
+export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json'
+
+/** The PATCH content types of a kind: strategic merge patch only for kinds with a complete schema. */
+export function patchContentTypes(def: Pick<KindDef, 'group' | 'version' | 'kind'> & { custom?: boolean }): string[] {
+  return builtinSchema(def) ? [...PATCH_CONTENT_TYPES, STRATEGIC_MERGE_PATCH] : [...PATCH_CONTENT_TYPES]
+}
 
 /** "api/v1" or "apis/apps/v1": the key of a group-version in the v3 root document. */
 export function groupVersionPath(group: string, version: string): string {
@@ -223,7 +234,9 @@ function itemOps(ctx: OpCtx, suffix: '' | 'Status' | 'Scale', schemaName: string
   }
   if (has(def, 'patch')) {
     const content: Schema = {}
-    for (const t of PATCH_CONTENT_TYPES) content[t] = { schema: v3Ref(PATCH) }
+    const smp = suffix === 'Scale' || builtinSchema(def) !== undefined
+    for (const t of smp ? [...PATCH_CONTENT_TYPES, STRATEGIC_MERGE_PATCH] : PATCH_CONTENT_TYPES)
+      content[t] = { schema: v3Ref(PATCH) }
     item.patch = op(
       ctx,
       'patch',
@@ -347,7 +360,9 @@ export function buildOpenAPIV3(
   let scale = false
   for (const def of defs) {
     kindPaths(def, paths)
-    schemas[definitionName(def)] = kindSchema(def)
+    const builtin = builtinSchema(def)
+    if (builtin) emitDefinition(builtin, schemas)
+    else schemas[definitionName(def)] = kindSchema(def)
     schemas[listDefinitionName(def)] = listSchema(def)
     if (def.subresources.scale) scale = true
   }

@@ -8,6 +8,7 @@ import type { Column, KindDef } from '../../machinery/kinds.ts'
 import { defineKind } from '../../machinery/kinds.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
+import { applyDefaults, type JSONSchemaProps, validateValue } from '../../machinery/schema/index.ts'
 
 interface CrdVersion {
   name: string
@@ -125,6 +126,22 @@ export function crdKinds(crd: KubeObject): KindDef[] {
         columns: columnsFor(v),
         fieldSelectors,
         schema: v.schema?.openAPIV3Schema,
+        // Unknown fields are pruned by the request's field validation; defaults and the
+        // schema's constraints apply here, in the store's write pipeline.
+        ...schemaHooks(v.schema?.openAPIV3Schema as JSONSchemaProps | undefined),
       })
     })
+}
+
+function schemaHooks(schema: JSONSchemaProps | undefined): Partial<KindDef> {
+  if (!schema) return {}
+  return {
+    prepareForCreate: (o) => applyDefaults(o, schema),
+    prepareForUpdate: (o) => applyDefaults(o, schema),
+    validate: (o) => {
+      // metadata is validated by the registry (ObjectMeta rules), not by the CRD's schema.
+      const { metadata: _m, ...rest } = o
+      return validateValue(rest, { ...schema, properties: { ...schema.properties } })
+    },
+  }
 }

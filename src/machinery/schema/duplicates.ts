@@ -1,0 +1,146 @@
+// Duplicate fields in request bodies, for fieldValidation=Strict (400) and Warn (warnings).
+//
+// JSON: JSON.parse keeps the last of two equal keys and says nothing, so the raw text is scanned
+// once more by a small tokenizer that tracks only what it needs (the key sets of open objects,
+// the path to them, array indexes) and jumps over strings with indexOf: a 1 MB body is a few
+// milliseconds. Paths have Kubernetes' form (sigs.k8s.io/json's strict decoder): no leading dot,
+// array indexes in brackets — "metadata.labels.app", "spec.containers[0].image" — and the
+// message is `duplicate field "metadata.labels.app"`. Keys are compared after unescaping, so
+// "a" and "\u0061" are the same field, as they are for the decoder.
+//
+// YAML: the `yaml` package finds duplicate keys itself. parseDocument with `uniqueKeys: true`
+// (the default) records a DUPLICATE_KEY error per repeated key ("Map keys must be unique"), and
+// `parse` throws it, which is how http/body.ts currently rejects such bodies with a 400 whatever
+// fieldValidation says. For Warn/Ignore the body has to be parsed with `uniqueKeys: false` (the
+// last value wins, as in Kubernetes) and the duplicates listed with findDuplicateYamlKeys, which
+// words them as kube-apiserver does: `line 10: key "paused" already set in map`.
+
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml'
+import { goQuote } from './gofmt.ts'
+
+interface Frame {
+  /** Object or array. */
+  object: boolean
+  path: string
+  /** Keys seen so far (objects). */
+  keys: Set<string> | undefined
+  /** The key whose value comes next (objects), or the index of the next element (arrays). */
+  key: string
+  index: number
+}
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+/** The index of the quote closing the string that opens at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  let j = text.indexOf('"', start + 1)
+  while (j !== -1) {
+    let backslashes = 0
+    for (let k = j - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++
+    if (backslashes % 2 === 0) return j
+    j = text.indexOf('"', j + 1)
+  }
+  return -1
+}
+
+function decodeKey(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end)
+  if (!raw.includes('\\')) return raw
+  try {
+    return JSON.parse(text.slice(start, end + 1)) as string
+  } catch {
+    return raw
+  }
+}
+
+/** Paths of the repeated keys of a JSON text, each once, in the order they appear. */
+export function findDuplicateFields(text: string): string[] {
+  const out: string[] = []
+  const reported = new Set<string>()
+  const stack: Frame[] = []
+  let top: Frame | undefined
+  let expectKey = false
+  const n = text.length
+
+  const valuePath = (): string => {
+    if (top === undefined) return ''
+    if (top.object) return top.path === '' ? top.key : `${top.path}.${top.key}`
+    return `${top.path}[${top.index}]`
+  }
+
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i)
+    switch (c) {
+      case 0x7b: // {
+        top = { object: true, path: valuePath(), keys: new Set(), key: '', index: 0 }
+        stack.push(top)
+        expectKey = true
+        break
+      case 0x5b: // [
+        top = { object: false, path: valuePath(), keys: undefined, key: '', index: 0 }
+        stack.push(top)
+        expectKey = false
+        break
+      case 0x7d: // }
+      case 0x5d: // ]
+        stack.pop()
+        top = stack[stack.length - 1]
+        expectKey = false
+        break
+      case 0x2c: // ,
+        if (top?.object) expectKey = true
+        else if (top) top.index++
+        break
+      case QUOTE: {
+        const end = stringEnd(text, i)
+        if (end === -1) return out
+        if (top?.object && expectKey) {
+          const key = decodeKey(text, i, end)
+          if (top.keys!.has(key)) {
+            const path = top.path === '' ? key : `${top.path}.${key}`
+            if (!reported.has(path)) {
+              reported.add(path)
+              out.push(path)
+            }
+          } else top.keys!.add(key)
+          top.key = key
+          expectKey = false
+        }
+        i = end
+        break
+      }
+      default:
+      // whitespace, ':', numbers, true/false/null: nothing to track.
+    }
+  }
+  return out
+}
+
+/** kube-apiserver's wording for a duplicate JSON field. */
+export function duplicateFieldMessage(path: string): string {
+  return `duplicate field ${goQuote(path)}`
+}
+
+/** Duplicate mapping keys of a YAML document, worded as kube-apiserver: `line N: key "k" already set in map`. */
+export function findDuplicateYamlKeys(text: string): string[] {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
+  const out: string[] = []
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return
+      const seen = new Set<string>()
+      for (const pair of map.items) {
+        const k = pair.key
+        if (!isScalar(k)) continue
+        const name = String(k.value)
+        if (seen.has(name)) {
+          const line = k.range ? lineCounter.linePos(k.range[0]).line : 0
+          out.push(`line ${line}: key ${typeof k.value === 'string' ? goQuote(name) : name} already set in map`)
+        } else seen.add(name)
+      }
+    },
+  })
+  return out
+}
