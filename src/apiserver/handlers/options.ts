@@ -48,8 +48,9 @@ export function readSelectors(store: Store, q: URLSearchParams) {
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name)
   if (v === null || v === '') return undefined
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid ${name}: ${v}`)
-  return Number(v)
+  const n = Number(v)
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n)) throw badRequest(`invalid ${name}: ${v}`)
+  return n
 }
 
 export function boolParam(q: URLSearchParams, name: string): boolean | undefined {

@@ -3,6 +3,7 @@
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.ts'
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../../machinery/protobuf/index.ts'
 
 /** kube-apiserver's default --max-request-body-bytes for most requests (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -39,6 +40,7 @@ export function decodeDocument(body: Buffer, contentType: string | undefined): u
   const type = mediaType(contentType)
   if (JSON_TYPES.has(type)) return parseJson(body)
   if (YAML_TYPES.has(type)) return parseYamlDoc(body)
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(body).object
   throw unsupportedMediaType(
     `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
   )
@@ -58,7 +60,8 @@ export function parseYamlDoc(body: Buffer): unknown {
   const text = body.toString('utf8')
   if (text.trim() === '') throw badRequest('the body of the request is empty')
   try {
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 })
+    // Duplicate keys are allowed here (last wins, as in Kubernetes); fieldValidation reports them.
+    return parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 })
   } catch (e) {
     throw badRequest(`the body of the request could not be decoded as YAML: ${(e as Error).message.split('\n')[0]}`)
   }
