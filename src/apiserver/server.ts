@@ -4,9 +4,10 @@
 // Everything a kind needs is in its declaration; this file only routes.
 
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.ts'
 import { methodNotAllowed, notFound, StatusError, timeout, unauthorized } from '../machinery/errors.ts'
 import type { Authenticator, UserInfo } from './authn.ts'
@@ -57,6 +58,8 @@ export class ApiServer {
   private readonly discovery: DiscoveryRoutes
   private readonly server: Server
   private readonly live = new Set<ServerResponse>()
+  /** Sockets of upgrade requests (exec/attach/port-forward sessions), destroyed on close(). */
+  private readonly upgraded = new Set<Duplex>()
   private shuttingDown = false
 
   constructor(opts: ApiServerOptions) {
@@ -80,6 +83,10 @@ export class ApiServer {
         )
       : createServer(httpOpts, handler)
     this.server.keepAliveTimeout = 65_000
+    // WebSocket and SPDY upgrades (pods/exec, attach, portforward) arrive here, not at handler.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.handleUpgrade(req, socket, head),
+    )
   }
 
   listen(host: string, port: number): Promise<AddressInfo> {
@@ -102,16 +109,39 @@ export class ApiServer {
     this.shuttingDown = true
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()))
     this.server.closeIdleConnections()
+    // Upgraded sessions first: the response objects bound to their sockets must not write.
+    for (const socket of this.upgraded) socket.destroy()
     for (const res of this.live) res.end()
     const deadline = setTimeout(() => this.server.closeAllConnections(), 5000)
     await closed
     clearTimeout(deadline)
   }
 
+  /**
+   * An upgrade request goes through handle() like any other (authentication, routing, the
+   * `<resource>/<subresource>` connector), with a ServerResponse bound to the raw socket: errors
+   * before the upgrade are ordinary HTTP responses that then close the connection, and a
+   * connector that accepts the upgrade takes `ctx.req.socket` over and writes its own 101 (bytes
+   * that came with the request are pushed back into the socket first).
+   */
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node removed its own listeners from the socket: without one an error would be fatal.
+    socket.on('error', () => socket.destroy())
+    if (head.length > 0) socket.unshift(head)
+    this.upgraded.add(socket)
+    socket.once('close', () => this.upgraded.delete(socket))
+    const res = new ServerResponse(req)
+    res.assignSocket(socket as Socket)
+    res.shouldKeepAlive = false
+    res.once('finish', () => socket.end())
+    void this.handle(req, res)
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const reqId = randomUUID()
     const started = performance.now()
-    const url = new URL(req.url ?? '/', 'http://localhost')
+    // Parsed against a fixed origin so odd request targets ("//[") are paths, never hosts.
+    const url = new URL(`http://localhost/${(req.url ?? '/').replace(/^\/+/, '')}`)
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams)
     res.setHeader('Audit-Id', reqId)
@@ -186,7 +216,7 @@ export class ApiServer {
         if (!res.headersSent)
           res.setHeader(
             'Warning',
-            warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+            warnings.map((w) => `299 - ${headerSafe(JSON.stringify(w))}`),
           )
       },
     }
@@ -223,4 +253,9 @@ export class ApiServer {
         throw methodNotAllowed(`the server does not allow this method on the requested resource`)
     }
   }
+}
+
+/** Header values must be printable ASCII: escape anything else (user input can reach warnings). */
+function headerSafe(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
