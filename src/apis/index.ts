@@ -6,10 +6,13 @@
 import type { KindDef } from '../machinery/kinds.ts'
 import { apiextensionsKinds } from './apiextensions/index.ts'
 import { appsKinds } from './apps/index.ts'
+import { authenticationKinds } from './authentication/index.ts'
+import { authorizationKinds } from './authorization/index.ts'
 import { autoscalingKinds } from './autoscaling/index.ts'
 import { batchKinds } from './batch/index.ts'
 import { coordinationKinds } from './coordination/index.ts'
 import { coreKinds } from './core/index.ts'
+import { discoveryKinds } from './discovery/index.ts'
 import { eventsKinds } from './events/index.ts'
 import { networkingKinds } from './networking/index.ts'
 import { policyKinds } from './policy/index.ts'
@@ -20,6 +23,8 @@ export const builtinKinds: KindDef[] = [
   ...coreKinds,
   ...appsKinds,
   ...eventsKinds,
+  ...authenticationKinds,
+  ...authorizationKinds,
   ...autoscalingKinds,
   ...batchKinds,
   ...networkingKinds,
@@ -28,4 +33,5 @@ export const builtinKinds: KindDef[] = [
   ...storageKinds,
   ...apiextensionsKinds,
   ...coordinationKinds,
+  ...discoveryKinds,
 ]

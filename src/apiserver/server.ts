@@ -9,12 +9,17 @@ import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.ts'
-import { methodNotAllowed, notFound, StatusError, timeout, unauthorized } from '../machinery/errors.ts'
+import { forbidden, methodNotAllowed, notFound, StatusError, timeout, unauthorized } from '../machinery/errors.ts'
 import type { Authenticator, UserInfo } from './authn.ts'
+import type { Attributes, Authorizer } from './authz/attributes.ts'
+import { impersonate } from './authz/impersonation.ts'
+import { forbiddenMessage } from './authz/rbac.ts'
+import type { VirtualHandler } from './authz/reviews.ts'
 import type { RequestContext, ServerSettings } from './handlers/context.ts'
 import { handleNamespaceFinalize } from './handlers/namespace.ts'
 import { handleGet, handleList } from './handlers/read.ts'
 import { handleScale } from './handlers/scale.ts'
+import { handleVirtualCreate } from './handlers/virtual.ts'
 import { handleWatch } from './handlers/watch.ts'
 import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handleUpdate } from './handlers/write.ts'
 import { writeError, writeRaw } from './http/respond.ts'
@@ -34,6 +39,10 @@ export interface ApiServerOptions {
   settings?: Partial<ServerSettings>
   /** Extra handlers for subresources served outside the generic store (pods/log, pods/exec ...). */
   connectors?: Map<string, Connector>
+  /** Decides every authenticated request (RBAC); without one, any authenticated user may do anything. */
+  authorizer?: Authorizer
+  /** Handlers for create-only kinds that are answered, never stored (access reviews). */
+  virtual?: Map<string, VirtualHandler>
   /** Serve HTTPS with this certificate (PEM). Client certificates are requested, not required. */
   tls?: { cert: string; key: string; ca?: string }
 }
@@ -165,6 +174,18 @@ export class ApiServer {
       if (!PUBLIC_PATHS.has(path)) {
         user = await this.opts.authenticator.authenticate(req)
         if (!user) throw unauthorized()
+        const authz = this.opts.authorizer
+        if (authz) {
+          user = impersonate(req, user, authz)
+          const attrs = requestAttributes(user, info, req.method ?? 'GET')
+          if (!authz.authorize(attrs).allowed) {
+            throw forbidden(
+              forbiddenMessage(attrs),
+              { group: info.apiGroup, resource: info.resource },
+              info.name || undefined,
+            )
+          }
+        }
       }
       await this.route(req, res, path, url.searchParams, info, reqId, user)
     } catch (e) {
@@ -211,6 +232,7 @@ export class ApiServer {
       log: this.opts.log,
       reqId,
       settings: this.settings,
+      user,
       warn: (m) => {
         warnings.push(m)
         if (!res.headersSent)
@@ -228,6 +250,12 @@ export class ApiServer {
       if (sub === 'finalize' && info.resource === 'namespaces' && info.verb === 'update')
         return handleNamespaceFinalize(ctx)
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+    }
+    if (store.def.virtual) {
+      const handler = this.opts.virtual?.get(`${store.def.group}/${store.def.plural}`)
+      if (info.verb !== 'create' || !handler || !user)
+        throw methodNotAllowed('the server does not allow this method on the requested resource')
+      return handleVirtualCreate(ctx, handler, user)
     }
     if (!store.def.verbs.includes(info.verb as never) && info.verb !== 'watch') {
       throw methodNotAllowed(`the server does not allow this method on the requested resource`)
@@ -258,4 +286,20 @@ export class ApiServer {
 /** Header values must be printable ASCII: escape anything else (user input can reach warnings). */
 function headerSafe(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** The attributes an authorizer decides on, from the parsed request. */
+function requestAttributes(user: UserInfo, info: RequestInfo, method: string): Attributes {
+  return {
+    user,
+    verb: info.isResourceRequest ? info.verb : method.toLowerCase(),
+    isResourceRequest: info.isResourceRequest,
+    path: info.path,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+  }
 }

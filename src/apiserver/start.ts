@@ -5,16 +5,24 @@
 import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { builtinKinds } from '../apis/index.ts'
+import { LocalClient } from '../client/local-client.ts'
 import { CrdController } from '../controllers/crd/crd-controller.ts'
 import { GarbageCollector } from '../controllers/gc/garbage-collector.ts'
+import { ControllerManager } from '../controllers/manager.ts'
 import { ensureDefaultNamespaces, ensureKubernetesService } from '../controllers/namespaces/bootstrap.ts'
 import { NamespaceController } from '../controllers/namespaces/namespace-controller.ts'
+import { clusterRoleAggregation } from '../controllers/rbac/aggregation-controller.ts'
 import type { Logger } from '../log/logger.ts'
 import type { KindDef } from '../machinery/kinds.ts'
 import { openStorage } from '../storage/index.ts'
 import type { Storage } from '../storage/interface.ts'
+import { realClock } from '../util/clock.ts'
 import { ServiceAllocator } from './admission/service-allocator.ts'
 import type { Authenticator } from './authn.ts'
+import { ensureBootstrapPolicy } from './authz/bootstrap-policy.ts'
+import { AuthorizerChain } from './authz/privileged.ts'
+import { RBACAuthorizer } from './authz/rbac.ts'
+import { reviewHandlers } from './authz/reviews.ts'
 import type { ServerSettings } from './handlers/context.ts'
 import { Registry } from './registry/registry.ts'
 import { ApiServer, type Connector } from './server.ts'
@@ -69,7 +77,16 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   const namespaces = new NamespaceController({ registry, log: opts.log })
   await gc.start()
   await namespaces.start()
+  // Authorization: RBAC with the bootstrap policy, behind the system:masters bypass.
+  const client = new LocalClient(registry, 'flotilla-apiserver')
+  await ensureBootstrapPolicy(client)
+  const rbacControllers = new ControllerManager()
+  await rbacControllers.start({ client, log: opts.log, clock: realClock }, [clusterRoleAggregation])
+  const rbac = new RBACAuthorizer({ client, log: opts.log })
+  await rbac.start()
   const server = new ApiServer({
+    authorizer: new AuthorizerChain(rbac),
+    virtual: reviewHandlers(rbac),
     registry,
     authenticator: opts.authenticator,
     log: opts.log,
@@ -90,6 +107,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     async settle() {
       for (let i = 0; i < 3; i++) {
+        await rbacControllers.idle()
         await crds.idle()
         await gc.idle()
         await namespaces.idle()
@@ -100,6 +118,8 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
       if (closed) return
       closed = true
       await server.close()
+      rbac.stop()
+      rbacControllers.stop()
       crds.stop()
       gc.stop()
       namespaces.stop()

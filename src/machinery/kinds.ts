@@ -89,6 +89,11 @@ export interface KindDef extends KindHooks {
   /** True for kinds that arrived through a CustomResourceDefinition. */
   custom?: boolean
   /**
+   * True for create-only kinds that are answered, never stored (access reviews): the server
+   * serves them with a handler registered at run time.
+   */
+  virtual?: boolean
+  /**
    * The version objects are stored in, when the kind is served at several versions sharing one
    * storage (CRDs with conversion None): writes store that apiVersion, reads present their own.
    */

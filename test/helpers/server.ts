@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Agent, fetch as undiciFetch } from 'undici'
 import { StaticTokenAuthenticator } from '../../src/apiserver/authn.ts'
 import type { ServerSettings } from '../../src/apiserver/handlers/context.ts'
+import type { Connector } from '../../src/apiserver/server.ts'
 import { type RunningApiServer, startApiServer } from '../../src/apiserver/start.ts'
 import { writeKubeconfig } from '../../src/cli/kubeconfig.ts'
 import { silentLogger } from '../../src/log/logger.ts'
@@ -32,6 +33,10 @@ export interface TestServerOptions {
   dataDir?: string
   sync?: 'full' | 'normal'
   token?: string
+  /** Subresource handlers (pods/log, pods/exec ...), passed to startApiServer. */
+  connectors?: Map<string, Connector>
+  /** More bearer tokens and the identities they stand for (the admin is in system:masters). */
+  users?: { token: string; username: string; groups?: string[] }[]
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -39,6 +44,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const token = opts.token ?? randomBytes(16).toString('hex')
   const authenticator = new StaticTokenAuthenticator()
   authenticator.add(token, { username: 'test-admin', groups: ['system:masters', 'system:authenticated'] })
+  for (const u of opts.users ?? []) {
+    authenticator.add(u.token, { username: u.username, groups: [...(u.groups ?? []), 'system:authenticated'] })
+  }
   const pki = ensureServingCertificate(dataDir, defaultSANs('127.0.0.1'))
   const running = await startApiServer({
     dataDir,
@@ -49,6 +57,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     sync: opts.sync ?? 'normal',
     settings: opts.settings,
     historyRevisions: opts.historyRevisions,
+    connectors: opts.connectors,
     tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
   })
   const kubeconfig = join(dataDir, 'admin.kubeconfig')

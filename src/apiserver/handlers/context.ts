@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../../log/logger.ts'
+import type { UserInfo } from '../authn.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { Store } from '../registry/store.ts'
 import type { RequestInfo } from '../request-info.ts'
@@ -26,6 +27,8 @@ export interface RequestContext {
   log: Logger
   reqId: string
   settings: ServerSettings
+  /** Who is asking (after impersonation); undefined only for public paths. */
+  user?: UserInfo
   /** Called when a handler wants a warning shown by kubectl ("Warning: ..."). */
   warn: (message: string) => void
 }
