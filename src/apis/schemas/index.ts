@@ -10,6 +10,7 @@ import * as batch from './batch.ts'
 import * as core from './core.ts'
 import * as groups from './groups.ts'
 import * as meta from './meta.ts'
+import * as reviews from './reviews.ts'
 import type { Schema } from './types.ts'
 
 export type { GroupVersionKind, ListType, PatchStrategy, Schema, SchemaUnion } from './types.ts'
@@ -60,6 +61,13 @@ register('policy', 'v1', { PodDisruptionBudget: groups.PodDisruptionBudget })
 register('storage.k8s.io', 'v1', { StorageClass: groups.StorageClass })
 register('events.k8s.io', 'v1', { Event: groups.EventsV1Event })
 register('discovery.k8s.io', 'v1', { EndpointSlice: groups.EndpointSlice })
+register('authorization.k8s.io', 'v1', {
+  LocalSubjectAccessReview: reviews.LocalSubjectAccessReview,
+  SelfSubjectAccessReview: reviews.SelfSubjectAccessReview,
+  SelfSubjectRulesReview: reviews.SelfSubjectRulesReview,
+  SubjectAccessReview: reviews.SubjectAccessReview,
+})
+register('authentication.k8s.io', 'v1', { SelfSubjectReview: reviews.SelfSubjectReview })
 register('apiextensions.k8s.io', 'v1', { CustomResourceDefinition: apiextensions.CustomResourceDefinition })
 
 /** The schema of a built-in kind ("" is the core group), or undefined for anything else. */
