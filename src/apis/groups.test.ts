@@ -209,7 +209,7 @@ describe('Lease, StorageClass, CustomResourceDefinition', () => {
           group: 'example.com',
           names: { plural: 'widgets', kind: 'Widget' },
           scope: 'Namespaced',
-          versions: [{ name: 'v1', served: true, storage: true }],
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
         },
       },
       { name: 'widgets.example.com', creationTimestamp: '2024-01-01T00:00:00Z' },
@@ -221,7 +221,12 @@ describe('Lease, StorageClass, CustomResourceDefinition', () => {
     assert.equal(names.listKind, 'WidgetList')
     assert.deepEqual(customResourceDefinition.validate?.(crd), [])
     crd.metadata.name = 'widget.example.com'
-    ;(crd.spec as Record<string, any>).versions.push({ name: 'v2', served: true, storage: true })
+    ;(crd.spec as Record<string, any>).versions.push({
+      name: 'v2',
+      served: true,
+      storage: true,
+      schema: { openAPIV3Schema: { type: 'object' } },
+    })
     assert.deepEqual(fields(customResourceDefinition.validate?.(crd) ?? []), ['metadata.name', 'spec.versions'])
   })
 })

@@ -67,6 +67,66 @@ const facts: Row[] = [
   ['apps', 'StatefulSet', 'statefulsets', 'Namespaced', ['sts'], ['all'], true, true, 'spec', 'dns1123-subdomain'],
   ['events.k8s.io', 'Event', 'events', 'Namespaced', ['ev'], [], false, false, 'none', 'dns1123-subdomain'],
   [
+    'authentication.k8s.io',
+    'SelfSubjectReview',
+    'selfsubjectreviews',
+    'Cluster',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
+    'authorization.k8s.io',
+    'LocalSubjectAccessReview',
+    'localsubjectaccessreviews',
+    'Namespaced',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
+    'authorization.k8s.io',
+    'SelfSubjectAccessReview',
+    'selfsubjectaccessreviews',
+    'Cluster',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
+    'authorization.k8s.io',
+    'SelfSubjectRulesReview',
+    'selfsubjectrulesreviews',
+    'Cluster',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
+    'authorization.k8s.io',
+    'SubjectAccessReview',
+    'subjectaccessreviews',
+    'Cluster',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
     'autoscaling',
     'HorizontalPodAutoscaler',
     'horizontalpodautoscalers',
@@ -156,6 +216,18 @@ const facts: Row[] = [
     'dns1123-subdomain',
   ],
   ['coordination.k8s.io', 'Lease', 'leases', 'Namespaced', [], [], false, false, 'none', 'dns1123-subdomain'],
+  [
+    'discovery.k8s.io',
+    'EndpointSlice',
+    'endpointslices',
+    'Namespaced',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
 ]
 
 describe('builtinKinds', () => {
@@ -186,7 +258,11 @@ describe('builtinKinds', () => {
       assert.equal(def.nameValidation, nameValidation)
       assert.deepEqual(
         [...def.verbs],
-        kind === 'Namespace' ? ALL_VERBS.filter((v) => v !== 'deletecollection') : [...ALL_VERBS],
+        def.virtual
+          ? ['create']
+          : kind === 'Namespace'
+            ? ALL_VERBS.filter((v) => v !== 'deletecollection')
+            : [...ALL_VERBS],
       )
     })
   }
@@ -207,7 +283,7 @@ describe('builtinKinds', () => {
   })
 
   it('columns: no NAME column, unique names, AGE (or Created At) present', () => {
-    for (const k of builtinKinds) {
+    for (const k of builtinKinds.filter((d) => !d.virtual)) {
       const names = k.columns.map((c) => c.name)
       assert.ok(!names.some((n) => n.toLowerCase() === 'name'), `${k.kind} has a Name column`)
       assert.equal(new Set(names).size, names.length, `${k.kind} repeats a column`)

@@ -9,7 +9,15 @@ import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.ts'
-import { forbidden, methodNotAllowed, notFound, StatusError, timeout, unauthorized } from '../machinery/errors.ts'
+import {
+  badRequest,
+  forbidden,
+  methodNotAllowed,
+  notFound,
+  StatusError,
+  timeout,
+  unauthorized,
+} from '../machinery/errors.ts'
 import type { Authenticator, UserInfo } from './authn.ts'
 import type { Attributes, Authorizer } from './authz/attributes.ts'
 import { impersonate } from './authz/impersonation.ts'
@@ -149,8 +157,16 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const reqId = randomUUID()
     const started = performance.now()
-    // Parsed against a fixed origin so odd request targets ("//[") are paths, never hosts.
-    const url = new URL(`http://localhost/${(req.url ?? '/').replace(/^\/+/, '')}`)
+    const url = requestURL(req.url)
+    if (!url) {
+      writeError(
+        res,
+        badRequest(`invalid request target: ${JSON.stringify(String(req.url).slice(0, 200))}`),
+        this.opts.log,
+        reqId,
+      )
+      return
+    }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams)
     res.setHeader('Audit-Id', reqId)
@@ -220,6 +236,13 @@ export class ApiServer {
     if (!store) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
     if (store.def.scope === 'Cluster' && info.namespace) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+    }
+    // The all-namespaces path of a namespaced resource serves list and watch only.
+    if (store.def.scope === 'Namespaced' && !info.namespace) {
+      if (info.name) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource')
+      if (info.verb !== 'list' && info.verb !== 'watch') {
+        throw methodNotAllowed(`the server does not allow this method on the requested resource`)
+      }
     }
     const warnings: string[] = []
     const ctx: RequestContext = {
@@ -301,5 +324,15 @@ function requestAttributes(user: UserInfo, info: RequestInfo, method: string): A
     subresource: info.subresource,
     namespace: info.namespace,
     name: info.name,
+  }
+}
+
+/** The request target as a URL: origin-form paths only ("//[" and absolute forms are refused). */
+function requestURL(target: string | undefined): URL | undefined {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) return undefined
+  try {
+    return new URL(target, 'http://localhost')
+  } catch {
+    return undefined
   }
 }

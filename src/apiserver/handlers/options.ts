@@ -48,9 +48,17 @@ export function readSelectors(store: Store, q: URLSearchParams) {
 export function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name)
   if (v === null || v === '') return undefined
-  const n = Number(v)
-  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n)) throw badRequest(`invalid ${name}: ${v}`)
-  return n
+  // Kubernetes parses these as int64: anything beyond it is malformed; large values clamp.
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid ${name}: ${v}`)
+  const big = BigInt(v)
+  if (big > 9223372036854775807n || big < -9223372036854775808n) throw badRequest(`invalid ${name}: ${v}`)
+  return Number(
+    big > BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number.MAX_SAFE_INTEGER
+      : big < -BigInt(Number.MAX_SAFE_INTEGER)
+        ? -Number.MAX_SAFE_INTEGER
+        : big,
+  )
 }
 
 export function boolParam(q: URLSearchParams, name: string): boolean | undefined {

@@ -2,7 +2,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
-import { badRequest, tooLarge, unsupportedMediaType } from '../../machinery/errors.ts'
+import { badRequest, StatusError, tooLarge, unsupportedMediaType } from '../../machinery/errors.ts'
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../../machinery/protobuf/index.ts'
 
 /** kube-apiserver's default --max-request-body-bytes for most requests (3 MiB). */
@@ -49,10 +49,29 @@ export function decodeDocument(body: Buffer, contentType: string | undefined): u
 export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8')
   if (text.trim() === '') throw badRequest('the body of the request is empty')
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (e) {
     throw badRequest(`the body of the request could not be decoded as JSON: ${(e as Error).message}`)
+  }
+  checkDepth(value)
+  return value
+}
+
+/** JSON decoders in Kubernetes stop at 10,000 levels; deeper documents are refused, not walked. */
+export const MAX_DEPTH = 10_000
+
+/** Throws 400 when a decoded document nests deeper than MAX_DEPTH (checked without recursion). */
+export function checkDepth(value: unknown): void {
+  const stack: [unknown, number][] = [[value, 1]]
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth > MAX_DEPTH) throw badRequest(`the body of the request is nested more than ${MAX_DEPTH} levels deep`)
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    }
   }
 }
 
@@ -61,8 +80,11 @@ export function parseYamlDoc(body: Buffer): unknown {
   if (text.trim() === '') throw badRequest('the body of the request is empty')
   try {
     // Duplicate keys are allowed here (last wins, as in Kubernetes); fieldValidation reports them.
-    return parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 })
+    const value = parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 })
+    checkDepth(value)
+    return value
   } catch (e) {
+    if (e instanceof StatusError) throw e
     throw badRequest(`the body of the request could not be decoded as YAML: ${(e as Error).message.split('\n')[0]}`)
   }
 }

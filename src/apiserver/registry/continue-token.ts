@@ -20,7 +20,11 @@ export function decodeContinue(token: string, prefix: string): ContinueToken {
   } catch {
     throw badRequest('continue key is not valid: invalid encoding')
   }
-  const p = parsed as { v?: unknown; rv?: unknown; start?: unknown }
+  const p = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+    v?: unknown
+    rv?: unknown
+    start?: unknown
+  }
   if (p.v !== 'flotilla/v1' || typeof p.rv !== 'number' || typeof p.start !== 'string' || !Number.isInteger(p.rv)) {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)')
   }
