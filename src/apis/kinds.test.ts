@@ -225,7 +225,7 @@ const facts: Row[] = [
     [],
     false,
     false,
-    'none',
+    'spec',
     'dns1123-subdomain',
   ],
 ]
