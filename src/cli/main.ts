@@ -1,10 +1,12 @@
 // Command dispatch. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
 
 import { runServer } from './server.ts'
+import { runSim } from './sim.ts'
 import { UsageError } from './usage.ts'
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   server: { summary: 'run a Flotilla API server (the hub)', run: runServer },
+  sim: { summary: 'run a simulated member cluster (nodes, pods, controllers)', run: runSim },
 }
 
 function help(): string {
