@@ -69,6 +69,7 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   const services = new ServiceAllocator(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR)
   await services.load(storage)
   registry.admission.register(services)
+  await registry.trackNamespaces()
   await ensureDefaultNamespaces(registry)
   // Custom resources are registered first so the collector's snapshot includes them.
   const crds = new CrdController({ registry, log: opts.log })

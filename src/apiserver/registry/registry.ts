@@ -18,6 +18,8 @@ export class Registry {
   private readonly kinds: KindDef[] = []
   private readonly listeners = new Set<() => void>()
   readonly admission = new AdmissionChain()
+  /** Namespace name -> terminating, once trackNamespaces() runs. */
+  private namespaceState?: Map<string, boolean>
   private generationValue = 0
 
   constructor(storage: Storage, kinds: KindDef[], now: () => number = Date.now) {
@@ -110,13 +112,42 @@ export class Registry {
   }
 
   private async checkNamespaceForCreate(ns: string): Promise<void> {
-    const kv = await this.storage.get(this.namespaces().key('', ns))
-    if (!kv) throw notFound(NAMESPACES, ns)
-    const obj = JSON.parse(kv.value) as { metadata: { deletionTimestamp?: string }; status?: { phase?: string } }
-    if (obj.metadata.deletionTimestamp || obj.status?.phase === 'Terminating') throw terminatingNamespace(ns)
+    let terminating = this.namespaceState?.get(ns)
+    if (!this.namespaceState) {
+      const kv = await this.storage.get(this.namespaces().key('', ns))
+      terminating = kv ? isTerminating(kv.value) : undefined
+    }
+    if (terminating === undefined) throw notFound(NAMESPACES, ns)
+    if (terminating) throw terminatingNamespace(ns)
+  }
+
+  /**
+   * Keeps every namespace's state (exists, terminating) in memory from a storage watch, so
+   * creates need no storage read to check their namespace. Storage dispatches a write's watch
+   * events before acknowledging it, so the state is current for the writer's next request.
+   */
+  async trackNamespaces(): Promise<void> {
+    const prefix = this.namespaces().prefix('')
+    const state = new Map<string, boolean>()
+    const page = await this.storage.list(prefix)
+    for (const kv of page.items) state.set(kv.key.slice(prefix.length), isTerminating(kv.value))
+    this.storage.watch(prefix, {
+      fromRevision: page.revision,
+      onEvent: (ev) => {
+        const name = ev.key.slice(prefix.length)
+        if (ev.type === 'DELETE') state.delete(name)
+        else state.set(name, isTerminating(ev.value!.value))
+      },
+    })
+    this.namespaceState = state
   }
 }
 
 function resourceId(group: string, version: string, plural: string): string {
   return `${group}/${version}/${plural}`
+}
+
+function isTerminating(json: string): boolean {
+  const obj = JSON.parse(json) as { metadata: { deletionTimestamp?: string }; status?: { phase?: string } }
+  return !!obj.metadata.deletionTimestamp || obj.status?.phase === 'Terminating'
 }

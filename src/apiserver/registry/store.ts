@@ -53,6 +53,8 @@ export interface WriteOptions {
   fieldManager?: string
   /** The writer already updated managedFields (server-side apply). */
   managedFieldsDone?: boolean
+  /** The subresource managedFields records the write under, when not the one written (scale). */
+  managedFieldsSubresource?: string
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -111,7 +113,7 @@ export class Store {
     trackUpdate(old, next, {
       manager: opts.fieldManager || 'unknown',
       apiVersion: this.apiVersion,
-      subresource,
+      subresource: opts.managedFieldsSubresource ?? subresource,
       statusSubresource: this.def.subresources.status,
       schema: this.mergeSchema,
       now: timestamp(this.ctx.now()),
@@ -171,10 +173,9 @@ export class Store {
 
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.ctx.storage.create(this.key(meta.namespace ?? '', meta.name!), (rev) =>
-          this.serialize(obj, rev),
-        )
-        return parseStored(this.present(kv))
+        // serialize() stamps the revision into obj, so obj is what was stored (as served).
+        await this.ctx.storage.create(this.key(meta.namespace ?? '', meta.name!), (rev) => this.serialize(obj, rev))
+        return obj
       } catch (e) {
         // A generated name that collides is retried with a new suffix, as kube-apiserver does.
         if (generated && e instanceof StorageError && e.code === 'KeyExists' && attempt < 8) {
@@ -220,9 +221,8 @@ export class Store {
           await this.ctx.storage.delete(kv.key, kv.modRevision)
           return next
         }
-        return parseStored(
-          this.present(await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))),
-        )
+        await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))
+        return next
       } catch (e) {
         if (
           e instanceof StorageError &&
@@ -282,8 +282,8 @@ export class Store {
           return { object: current, deleted: true }
         }
         if (opts.dryRun || sameObject(next, current)) return { object: next, deleted: false }
-        const updated = await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))
-        return { object: parseStored(this.present(updated)), deleted: false }
+        await this.ctx.storage.update(kv.key, kv.modRevision, (rev) => this.serialize(next, rev))
+        return { object: next, deleted: false }
       } catch (e) {
         if (e instanceof StorageError && e.code === 'Conflict' && e.current && attempt < CONFLICT_RETRIES) {
           kv = this.present(e.current)
@@ -419,7 +419,16 @@ export class Store {
   }
 
   private validate(obj: KubeObject, errs: FieldError[]): void {
-    if (errs.length > 0) throw invalid(this.def.kind, this.def.group, String(obj.metadata?.name ?? ''), errs)
+    if (errs.length === 0) return
+    // Create and update checks of metadata overlap (labels, annotations ...): report each once.
+    const seen = new Set<string>()
+    const unique = errs.filter((e) => {
+      const key = JSON.stringify([e.type, e.field, e.detail, e.value])
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+    throw invalid(this.def.kind, this.def.group, String(obj.metadata?.name ?? ''), unique)
   }
 
   private serialize(obj: KubeObject, revision: number): string {

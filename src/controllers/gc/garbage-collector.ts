@@ -3,11 +3,15 @@
 // releases the owner's foregroundDeletion finalizer, and orphans dependents of owners deleted
 // with the orphan policy. It reads the ownership graph from a storage watch (it runs inside the
 // API server) and acts through the stores, i.e. through the same write pipeline as any client.
+//
+// The graph holds only objects the collector must follow: dependents (with ownerReferences) and
+// objects being deleted. Other owners are verified by a live lookup, as Kubernetes' collector
+// does, and remembered until they are deleted — so the hot path (most writes) parses nothing.
 
 import type { Registry } from '../../apiserver/registry/registry.ts'
 import type { Logger } from '../../log/logger.ts'
 import { StatusError } from '../../machinery/errors.ts'
-import type { KubeObject } from '../../machinery/object.ts'
+import type { KubeObject, OwnerReference } from '../../machinery/object.ts'
 import type { WatchEvent } from '../../storage/interface.ts'
 import { WorkQueue } from '../util/work-queue.ts'
 import { type GraphNode, OwnershipGraph } from './graph.ts'
@@ -21,6 +25,8 @@ export class GarbageCollector {
   private readonly registry: Registry
   private readonly log: Logger
   private readonly graph = new OwnershipGraph()
+  /** Owners not in the graph that a lookup found alive; forgotten when they are deleted. */
+  private readonly aliveOwners = new Set<string>()
   private readonly queue: WorkQueue
   private watch?: { cancel(): void }
 
@@ -45,7 +51,8 @@ export class GarbageCollector {
       let startKey: string | undefined
       for (;;) {
         const page = await storage.list(store.prefix(''), { revision, startKey, limit: 1000 })
-        for (const kv of page.items) this.graph.upsert(kv.key, JSON.parse(kv.value) as KubeObject)
+        for (const kv of page.items)
+          if (mayMatter(kv.value)) this.graph.upsert(kv.key, JSON.parse(kv.value) as KubeObject)
         if (!page.more || page.items.length === 0) break
         startKey = `${page.items[page.items.length - 1].key}\u0000`
       }
@@ -68,11 +75,14 @@ export class GarbageCollector {
   private onEvent(ev: WatchEvent): void {
     if (ev.type === 'DELETE') {
       const removed = this.graph.remove(ev.key)
-      if (!removed) return
-      for (const d of removed.dependents) this.queue.add(`dep:${d}`)
-      for (const o of removed.owners) this.queue.add(`fg:${o.uid}`)
+      const uid = removed?.uid ?? uidOf(ev.prevValue?.value)
+      if (!uid) return
+      this.aliveOwners.delete(uid)
+      for (const d of removed?.dependents ?? this.graph.takeWaiting(uid)) this.queue.add(`dep:${d}`)
+      for (const o of removed?.owners ?? []) this.queue.add(`fg:${o.uid}`)
       return
     }
+    if (!this.graph.uidOfKey(ev.key) && !mayMatter(ev.value!.value)) return
     let obj: KubeObject
     try {
       obj = JSON.parse(ev.value!.value) as KubeObject
@@ -83,8 +93,12 @@ export class GarbageCollector {
     if (node) this.checkNode(node)
   }
 
+  private ownerKnown(uid: string): boolean {
+    return this.graph.has(uid) || this.aliveOwners.has(uid)
+  }
+
   private checkNode(node: GraphNode): void {
-    if (node.owners.some((o) => !this.graph.has(o.uid))) this.queue.add(`dep:${node.uid}`)
+    if (node.owners.some((o) => !this.ownerKnown(o.uid))) this.queue.add(`dep:${node.uid}`)
     if (node.deleting && node.finalizers.includes(FOREGROUND)) this.queue.add(`fg:${node.uid}`)
     if (node.deleting && node.finalizers.includes(ORPHAN)) this.queue.add(`orphan:${node.uid}`)
     for (const o of node.owners) {
@@ -105,7 +119,12 @@ export class GarbageCollector {
 
   /** A dependent whose owners are all gone is deleted; dangling references are dropped. */
   private async collectDependent(node: GraphNode): Promise<void> {
-    const gone = node.owners.filter((o) => !this.graph.has(o.uid))
+    const gone: typeof node.owners = []
+    for (const o of node.owners) {
+      if (this.ownerKnown(o.uid)) continue
+      if (await this.ownerAlive(o, node.namespace)) this.aliveOwners.add(o.uid)
+      else gone.push(o)
+    }
     if (gone.length === 0) return
     if (gone.length === node.owners.length) {
       if (node.deleting) return
@@ -154,6 +173,19 @@ export class GarbageCollector {
     })
   }
 
+  /** Looks an owner up by its reference; an unknown kind counts as alive (nothing is deleted on a guess). */
+  private async ownerAlive(ref: OwnerReference, dependentNamespace: string): Promise<boolean> {
+    const store = this.registry.byKind(ref.apiVersion, ref.kind)
+    if (!store) return true
+    try {
+      const owner = await store.getRaw(store.namespaced ? dependentNamespace : '', ref.name)
+      return uidOf(owner.value) === ref.uid
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 404) return false
+      throw e
+    }
+  }
+
   private async deleteNode(node: GraphNode, policy: 'Background' | 'Foreground'): Promise<void> {
     const store = this.registry.byKey(node.key)
     if (!store) return
@@ -182,4 +214,14 @@ export class GarbageCollector {
 
 function ignorable(e: unknown): boolean {
   return e instanceof StatusError && (e.code === 404 || (e.code === 409 && e.reason === 'Conflict'))
+}
+
+/** Whether the collector must look at an object: it has owners or is being deleted. */
+function mayMatter(json: string): boolean {
+  return json.includes('"ownerReferences"') || json.includes('"deletionTimestamp"')
+}
+
+function uidOf(json: string | undefined): string | undefined {
+  if (!json) return undefined
+  return (JSON.parse(json) as KubeObject).metadata?.uid
 }

@@ -107,6 +107,13 @@ export class OwnershipGraph {
     if (!n && set && set.size === 0) this.waiting.delete(owner)
   }
 
+  /** Takes the dependents recorded for an owner the graph does not hold (it was deleted). */
+  takeWaiting(ownerUid: string): Set<string> {
+    const w = this.waiting.get(ownerUid) ?? new Set<string>()
+    this.waiting.delete(ownerUid)
+    return w
+  }
+
   /** Every node, for the initial sweep. */
   all(): IterableIterator<GraphNode> {
     return this.nodes.values()

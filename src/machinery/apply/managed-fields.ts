@@ -41,9 +41,9 @@ export interface TrackingContext {
   now: string
 }
 
-/** Fields no manager owns: identity and system metadata, and status outside /status. */
+/** Fields no manager owns: identity and system metadata, and status outside /status. Edits `set`. */
 function tracked(set: PathSet, ctx: TrackingContext): PathSet {
-  const out = set.clone()
+  const out = set
   out.children.delete('f:apiVersion')
   out.children.delete('f:kind')
   const meta = out.children.get('f:metadata')
@@ -139,7 +139,27 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, ctx: 
     setManaged(next, owners)
     return
   }
-  const owners = decodeManagedFields(old?.metadata.managedFields)
+  if (!old) {
+    // A create: the writer owns every field it set; nothing to diff against.
+    const set = tracked(fieldSetOf(view(next), ctx.schema), ctx)
+    setManaged(
+      next,
+      set.empty
+        ? []
+        : [
+            {
+              manager: ctx.manager,
+              operation: 'Update',
+              apiVersion: ctx.apiVersion,
+              subresource: ctx.subresource,
+              time: ctx.now,
+              set,
+            },
+          ],
+    )
+    return
+  }
+  const owners = decodeManagedFields(old.metadata.managedFields)
   const { changed, removed } = diffFields(view(old), view(next), ctx.schema)
   const taken = tracked(changed, ctx)
   const dropped = tracked(removed, ctx)
@@ -213,7 +233,7 @@ export function applyConfiguration(live: KubeObject | undefined, config: KubeObj
     let othersUnion = new PathSet()
     for (const o of owners) if (o !== previous) othersUnion = othersUnion.union(o.set)
     const release = previous.set.difference(configSet).difference(othersUnion)
-    removeFields(merged, release)
+    removeFields(merged, release, ctx.schema)
   }
   const kept = owners.filter((o) => o !== previous)
   kept.push({
@@ -234,19 +254,34 @@ function nodeAt(set: PathSet, path: readonly string[]): PathSet | undefined {
   return node
 }
 
+/** How apimachinery names a manager in conflicts (printManager): Update managers with their API version. */
+function printManager(o: Owner): string {
+  let out = JSON.stringify(o.manager)
+  if (o.subresource) out += ` with subresource ${JSON.stringify(o.subresource)}`
+  return o.operation === 'Update' ? `${out} using ${o.apiVersion}` : out
+}
+
 function conflictError(conflicts: { owner: Owner; paths: string[][] }[]): StatusError {
   const total = conflicts.reduce((n, c) => n + c.paths.length, 0)
-  const parts = conflicts.map((c) => {
-    const who = `"${c.owner.manager}"${c.owner.apiVersion ? ` using ${c.owner.apiVersion}` : ''}`
-    if (c.paths.length === 1) return `conflict with ${who}: ${formatPath(c.paths[0])}`
-    return `conflicts with ${who}:\n${c.paths.map((p) => `- ${formatPath(p)}`).join('\n')}`
-  })
-  const message = `Apply failed with ${total} conflict${total === 1 ? '' : 's'}: ${parts.join('\n')}`
+  let message: string
+  if (total === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0].owner)}: ${formatPath(conflicts[0].paths[0])}`
+  } else {
+    // Grouped by manager, managers in order (getConflictMessage).
+    const sorted = [...conflicts].sort((a, b) =>
+      a.owner.manager < b.owner.manager ? -1 : a.owner.manager > b.owner.manager ? 1 : 0,
+    )
+    const lines = sorted.flatMap((c) => [
+      `conflicts with ${printManager(c.owner)}:`,
+      ...c.paths.map((p) => `- ${formatPath(p)}`),
+    ])
+    message = `Apply failed with ${total} conflicts: ${lines.join('\n')}`
+  }
   return new StatusError(409, 'Conflict', message, {
     causes: conflicts.flatMap((c) =>
       c.paths.map((p) => ({
         reason: 'FieldManagerConflict',
-        message: `conflict with "${c.owner.manager}"${c.owner.apiVersion ? ` using ${c.owner.apiVersion}` : ''}`,
+        message: `conflict with ${printManager(c.owner)}`,
         field: formatPath(p),
       })),
     ),
