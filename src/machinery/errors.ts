@@ -193,21 +193,26 @@ export function fieldNotSupported(field: string, value: unknown, supported: stri
 }
 
 function describeFieldError(e: FieldError): string {
+  return `${e.field}: ${fieldErrorBody(e)}`
+}
+
+/** field.Error's ErrorBody(): the message without the field path (what a StatusCause carries). */
+function fieldErrorBody(e: FieldError): string {
   switch (e.type) {
     case 'FieldValueRequired':
-      return `${e.field}: Required value${e.detail && e.detail !== 'Required value' ? `: ${e.detail}` : ''}`
+      return `Required value${e.detail && e.detail !== 'Required value' ? `: ${e.detail}` : ''}`
     case 'FieldValueForbidden':
-      return `${e.field}: Forbidden: ${e.detail}`
+      return `Forbidden: ${e.detail}`
     case 'FieldValueNotSupported':
-      return `${e.field}: Unsupported value: ${JSON.stringify(e.value)}: ${e.detail}`
+      return `Unsupported value: ${JSON.stringify(e.value)}: ${e.detail}`
     case 'FieldValueDuplicate':
-      return `${e.field}: Duplicate value: ${JSON.stringify(e.value)}`
+      return `Duplicate value: ${JSON.stringify(e.value)}`
     case 'FieldValueTooLong':
-      return `${e.field}: Too long: ${e.detail}`
+      return `Too long: ${e.detail}`
     case 'FieldValueTooMany':
-      return `${e.field}: Too many: ${renderValue(e.value)}: ${e.detail}`
+      return `Too many: ${renderValue(e.value)}: ${e.detail}`
     default:
-      return `${e.field}: Invalid value: ${renderValue(e.value)}: ${e.detail}`
+      return `Invalid value: ${renderValue(e.value)}: ${e.detail}`
   }
 }
 
@@ -223,7 +228,7 @@ export function invalid(kind: string, group: string, name: string, errs: FieldEr
   const d: StatusDetails = {
     name,
     kind,
-    causes: errs.map((e) => ({ reason: e.type, message: describeFieldError(e), field: e.field })),
+    causes: errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field })),
   }
   if (group) d.group = group
   return new StatusError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${body}`, d)

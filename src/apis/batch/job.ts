@@ -3,7 +3,7 @@
 
 import { type FieldError, fieldNotSupported, fieldRequired } from '../../machinery/errors.ts'
 import { defineKind, type KindDef } from '../../machinery/kinds.ts'
-import type { KubeObject } from '../../machinery/object.ts'
+import { isPlainObject, type KubeObject } from '../../machinery/object.ts'
 import { defaultTemplate } from '../defaults.ts'
 import { DOC } from '../docs.ts'
 import { arr, ensure, type Json, num, rec, setDefault } from '../json.ts'
@@ -59,7 +59,20 @@ function defaults(job: KubeObject): void {
   setDefault(spec, 'completionMode', 'NonIndexed')
   setDefault(spec, 'suspend', false)
   setDefault(spec, 'podReplacementPolicy', spec.podFailurePolicy == null ? 'TerminatingOrFailed' : 'Failed')
+  setDefault(spec, 'manualSelector', false)
   defaultTemplate(spec)
+  defaultLabels(job)
+}
+
+/**
+ * SetDefaults_Job: a Job without labels takes its pod template's. Kubernetes defaults on every
+ * decode, so the created Job already carries the selector labels generateSelector added.
+ */
+function defaultLabels(job: KubeObject): void {
+  const labels = rec(rec(rec(job.spec).template).metadata).labels
+  if (isPlainObject(labels) && Object.keys(job.metadata.labels ?? {}).length === 0) {
+    job.metadata.labels = { ...(labels as Record<string, string>) }
+  }
 }
 
 /**
@@ -119,6 +132,7 @@ export const job: KindDef = defineKind({
   prepareForCreate: (obj) => {
     defaults(obj)
     generateSelector(obj)
+    defaultLabels(obj)
   },
   prepareForUpdate: defaults,
   validate: (obj) => validateJobSpec(rec(obj.spec), 'spec', true),

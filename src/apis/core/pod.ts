@@ -4,7 +4,7 @@
 import { defineKind, type KindDef } from '../../machinery/kinds.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
-import { defaultPodSpec, isRestartableInitContainer } from '../defaults.ts'
+import { defaultPod, isRestartableInitContainer } from '../defaults.ts'
 import { DOC } from '../docs.ts'
 import { arr, ensure, type Json, num, rec, str } from '../json.ts'
 import { ageColumn, column, humanDuration, timestampMs } from '../printing.ts'
@@ -176,7 +176,7 @@ export function podQOSClass(spec: Json): string {
 /** podStrategy.PrepareForCreate: status is reset to Pending with the QoS class. */
 function prepareForCreate(pod: KubeObject): void {
   const spec = ensure(pod, 'spec')
-  defaultPodSpec(spec)
+  defaultPod(spec)
   const status: Json = { phase: 'Pending', qosClass: podQOSClass(spec) }
   // applySchedulingGatedCondition
   if (arr(spec.schedulingGates).length > 0) {
@@ -235,6 +235,6 @@ export const pod: KindDef = defineKind({
     'status.nominatedNodeName': (o) => str(rec(o.status).nominatedNodeName),
   },
   prepareForCreate,
-  prepareForUpdate: (obj) => defaultPodSpec(ensure(obj, 'spec')),
+  prepareForUpdate: (obj) => defaultPod(ensure(obj, 'spec')),
   validate: (obj) => validatePodSpec(obj.spec, 'spec'),
 })

@@ -68,6 +68,8 @@ function defaults(svc: KubeObject): void {
     setDefault(port, 'protocol', 'TCP')
     setDefault(port, 'targetPort', port.port)
   }
+  // ServiceStatus.loadBalancer is a struct: a real server always shows `status: {loadBalancer: {}}`.
+  setDefault(ensure(svc, 'status'), 'loadBalancer', {})
 }
 
 const PORT_RANGE = 'must be between 1 and 65535, inclusive'

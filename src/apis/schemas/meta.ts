@@ -49,6 +49,8 @@ export const IntOrString: Schema = scalarType('io.k8s.apimachinery.pkg.util.ints
 
 export const RawExtension: Schema = scalarType('io.k8s.apimachinery.pkg.runtime.RawExtension', {
   type: 'object',
+  // Decoded as raw bytes: nothing inside is unknown (or pruned).
+  'x-kubernetes-preserve-unknown-fields': true,
   description: 'An embedded JSON object whose schema depends on context, typically a complete API object.',
 })
 

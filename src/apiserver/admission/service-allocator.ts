@@ -32,8 +32,8 @@ function intToIp(n: number): string {
 }
 
 function invalid(name: string, field: string, value: unknown, detail: string): StatusError {
-  const msg = `${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`
-  return new StatusError(422, 'Invalid', `Service "${name}" is invalid: ${msg}`, {
+  const msg = `Invalid value: ${JSON.stringify(value)}: ${detail}`
+  return new StatusError(422, 'Invalid', `Service "${name}" is invalid: ${field}: ${msg}`, {
     name,
     kind: 'Service',
     causes: [{ reason: 'FieldValueInvalid', message: msg, field }],

@@ -102,7 +102,11 @@ export async function handleScale(ctx: RequestContext): Promise<void> {
       delete current.metadata.resourceVersion
       return current
     },
-    { dryRun: opts.dryRun, fieldManager: fieldManagerOf(opts, req.headers['user-agent']) },
+    {
+      dryRun: opts.dryRun,
+      fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
+      managedFieldsSubresource: 'scale',
+    },
   )
   writeJson(ctx.res, 200, toScale(updated, def))
 }

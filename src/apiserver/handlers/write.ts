@@ -3,6 +3,7 @@
 import { badRequest, StatusError, unsupportedMediaType } from '../../machinery/errors.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
+import { goFormat } from '../../machinery/patch/strategic/gofmt.ts'
 import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
 import { chooseOutput } from '../http/negotiate.ts'
 import { successStatus, writeJson } from '../http/respond.ts'
@@ -11,7 +12,8 @@ import { listObjects } from '../registry/reader.ts'
 import type { DeleteOptions, Store, Subresource } from '../registry/store.ts'
 import { handleApply } from './apply.ts'
 import type { RequestContext } from './context.ts'
-import { duplicateFindings, validateFields } from './field-validation.ts'
+import { firstTypeError } from './decode-types.ts'
+import { decodeError, duplicateFindings, patchError, validateFields } from './field-validation.ts'
 import { boolParam, fieldManagerOf, intParam, readSelectors, type WriteQuery, writeQuery } from './options.ts'
 import { writeObject } from './read.ts'
 
@@ -21,6 +23,14 @@ export function checkBodyKind(store: Store, body: unknown): KubeObject {
   const obj = body as KubeObject
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {}
   if (!isPlainObject(obj.metadata)) throw badRequest('metadata: must be an object')
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const v = obj[field]
+    if (v !== undefined && v !== null && typeof v !== 'string') {
+      throw badRequest(
+        `couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v} into Go struct field .${field} of type string`,
+      )
+    }
+  }
   if (obj.apiVersion !== undefined && obj.apiVersion !== store.apiVersion) {
     throw badRequest(
       `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${store.apiVersion})`,
@@ -43,8 +53,10 @@ async function readObject(ctx: RequestContext, opts: WriteQuery): Promise<KubeOb
   const body = await readBody(ctx.req)
   const contentType = ctx.req.headers['content-type']
   const obj = checkBodyKind(ctx.store, decodeDocument(body, contentType))
+  const wrongType = ctx.store.def.custom ? undefined : firstTypeError(obj, ctx.store.mergeSchema, ctx.store.def.kind)
+  if (wrongType) throw decodeError(ctx)(wrongType.message)
   const binary = mediaType(contentType) === 'application/vnd.kubernetes.protobuf'
-  validateFields(ctx, obj, opts, binary ? undefined : { text: body.toString('utf8'), contentType })
+  validateFields(ctx, obj, opts, binary ? undefined : { text: body.toString('utf8'), contentType }, decodeError(ctx))
   return obj
 }
 
@@ -108,10 +120,25 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
       // the user asks for it); otherwise the patch applies to whatever is stored.
       if (next.metadata.resourceVersion === rv) delete next.metadata.resourceVersion
       const checked = checkBodyKind(store, next)
-      if (duplicates.length > 0 && opts.fieldValidation === 'Strict') {
-        throw badRequest(`strict decoding error: ${duplicates.join(', ')}`)
+      // The patch handler's checkName and namespace check: a patch may not rename or move.
+      const { name, namespace } = checked.metadata
+      if (name !== undefined && name !== info.name) {
+        throw badRequest(`the name of the object (${name}) does not match the name on the URL (${info.name})`)
       }
-      validateFields(ctx, checked, opts)
+      if (store.namespaced && namespace && namespace !== info.namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      }
+      // kube-apiserver reports a patch's strict findings as an invalid "patch" value: the
+      // patch as Go prints a map (strategic) or the patched object (JSON and merge patches).
+      const strictError = patchError(
+        type === 'application/strategic-merge-patch+json' ? goFormat(patch) : JSON.stringify(checked),
+      )
+      const wrongType = store.def.custom ? undefined : firstTypeError(checked, store.mergeSchema, store.def.kind)
+      if (wrongType) throw strictError(wrongType.message)
+      if (duplicates.length > 0 && opts.fieldValidation === 'Strict') {
+        throw strictError(`strict decoding error: ${duplicates.join(', ')}`)
+      }
+      validateFields(ctx, checked, opts, undefined, strictError)
       return checked
     },
     { dryRun: opts.dryRun, fieldManager: fieldManagerOf(opts, req.headers['user-agent']) },

@@ -249,6 +249,25 @@ describe('OpenAPIService', () => {
     assert.notEqual(svc.v2([...kinds, added]), v2a)
   })
 
+  it('sees kinds added to the same array (the registry changes its list in place)', () => {
+    const svc = new OpenAPIService()
+    const list = [...kinds]
+    const before = JSON.parse(svc.v3Root(list).body).paths as Record<string, unknown>
+    assert.equal(before['apis/widgets.example.com/v1'], undefined)
+    list.push(
+      defineKind({
+        group: 'widgets.example.com',
+        version: 'v1',
+        kind: 'Widget',
+        plural: 'widgets',
+        scope: 'Namespaced',
+      }),
+    )
+    const after = JSON.parse(svc.v3Root(list).body).paths as Record<string, unknown>
+    assert.ok(after['apis/widgets.example.com/v1'])
+    assert.equal(svc.serveV3(list, '/openapi/v3/apis/widgets.example.com/v1', null, 'application/json').status, 200)
+  })
+
   it('negotiates /openapi/v2', () => {
     assert.equal(openAPIV2Format('application/com.github.proto-openapi.spec.v2@v1.0+protobuf'), 'protobuf')
     assert.equal(openAPIV2Format('application/com.github.proto-openapi.spec.v2.v1.0+protobuf'), 'protobuf')

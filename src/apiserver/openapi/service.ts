@@ -90,7 +90,7 @@ export class OpenAPIService {
   #v2?: { fingerprint: string; json: string; proto: Uint8Array; etag: string }
   readonly #v3 = new Map<string, GVDoc>()
   #root?: { fingerprint: string; body: string; etag: string }
-  #lastKinds?: readonly KindDef[]
+  #lastFingerprint?: string
   #lastGroups?: Map<string, KindDef[]>
 
   constructor(opts: OpenAPIOptions = {}) {
@@ -98,9 +98,12 @@ export class OpenAPIService {
   }
 
   #groups(kinds: readonly KindDef[]): Map<string, KindDef[]> {
-    if (this.#lastKinds !== kinds || !this.#lastGroups) {
+    // Keyed on the kinds themselves, not the array: the registry changes its list in place when
+    // a CRD adds or removes kinds.
+    const fp = fingerprint(kinds)
+    if (this.#lastFingerprint !== fp || !this.#lastGroups) {
       this.#lastGroups = groupByGV(kinds)
-      this.#lastKinds = kinds
+      this.#lastFingerprint = fp
     }
     return this.#lastGroups
   }

@@ -86,11 +86,33 @@ function columnsFor(v: CrdVersion): Column[] {
 
 const stripDot = (p: string) => p.replace(/^\./, '')
 
+/** The parts of a Kubernetes-style version (v2, v1beta1, v1alpha3); undefined for others. */
+function kubeVersion(v: string): { major: number; stage: number; minor: number } | undefined {
+  const m = /^v([1-9]\d*)(?:(alpha|beta)([1-9]\d*))?$/.exec(v)
+  if (!m) return undefined
+  return { major: Number(m[1]), stage: m[2] === 'alpha' ? 0 : m[2] === 'beta' ? 1 : 2, minor: Number(m[3] ?? 0) }
+}
+
+/**
+ * apimachinery's CompareKubeAwareVersionStrings as a sort order, highest priority first: GA
+ * before beta before alpha, higher numbers first, other names last and alphabetically. Discovery
+ * lists a CRD's versions in this order and prefers the first (v1 over v1beta1).
+ */
+export function byVersionPriority(a: string, b: string): number {
+  const x = kubeVersion(a)
+  const y = kubeVersion(b)
+  if (x && y) return y.stage - x.stage || y.major - x.major || y.minor - x.minor
+  if (x) return -1
+  if (y) return 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 export function crdKinds(crd: KubeObject): KindDef[] {
   const spec = crd.spec as CrdSpec
   const storage = spec.versions.find((v) => v.storage)?.name
   return spec.versions
     .filter((v) => v.served !== false)
+    .sort((a, b) => byVersionPriority(a.name, b.name))
     .map((v) => {
       const scale = v.subresources?.scale
       const fieldSelectors: KindDef['fieldSelectors'] = {}

@@ -134,4 +134,49 @@ describe('server-side apply', () => {
     assert.deepEqual(containers[0].env, [{ name: 'A', value: '1' }])
     assert.deepEqual(next.metadata.labels, { team: 'a' })
   })
+
+  it('matches list-map elements by key with defaulted key fields (ports without a protocol)', () => {
+    // As a client-side apply leaves it: the port stored with its defaulted protocol.
+    const live = deployment([{ name: 'web', image: 'nginx:1', ports: [{ containerPort: 80, protocol: 'TCP' }] }])
+    trackUpdate(undefined, live, ctx('kubectl-client-side-apply'))
+    const config = deployment([{ name: 'web', image: 'nginx:1', ports: [{ containerPort: 80 }] }])
+    let next = applyConfiguration(live, config, ctx('kubectl'))
+    next = applyConfiguration(next, config, ctx('kubectl'))
+    const ports = (next.spec as { template: { spec: { containers: { ports: unknown[] }[] } } }).template.spec
+      .containers[0].ports
+    assert.deepEqual(ports, [{ containerPort: 80, protocol: 'TCP' }])
+    assert.ok(
+      owners(next)['kubectl/Apply'].includes(
+        '.spec.template.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]',
+      ),
+    )
+    // Dropping the port from the configuration releases it (the other manager owns it too, so it stays).
+    const without = applyConfiguration(next, deployment([{ name: 'web', image: 'nginx:1' }]), ctx('kubectl'))
+    const left = (without.spec as { template: { spec: { containers: { ports?: unknown[] }[] } } }).template.spec
+      .containers[0].ports
+    assert.deepEqual(left, [{ containerPort: 80, protocol: 'TCP' }])
+  })
+
+  it('names managers as apimachinery prints them: appliers bare, subresource writers with theirs', () => {
+    const live = applyConfiguration(undefined, deployment([{ name: 'web', image: 'nginx:1' }]), ctx('alice'))
+    assert.throws(
+      () => applyConfiguration(live, deployment([{ name: 'web', image: 'nginx:2' }], 3), ctx('bob')),
+      (e: unknown) =>
+        e instanceof StatusError &&
+        e.message ===
+          'Apply failed with 2 conflicts: conflicts with "alice":\n- .spec.replicas\n- .spec.template.spec.containers[name="web"].image' &&
+        e.status.details?.causes?.[0].message === 'conflict with "alice"',
+    )
+    const scaled = structuredClone(live)
+    ;(scaled.spec as { replicas: number }).replicas = 5
+    trackUpdate(live, scaled, { ...ctx('kubectl'), subresource: 'scale' })
+    assert.equal((scaled.metadata.managedFields as { subresource?: string }[])[1].subresource, 'scale')
+    assert.throws(
+      () => applyConfiguration(scaled, deployment([{ name: 'web', image: 'nginx:1' }]), ctx('alice')),
+      (e: unknown) =>
+        e instanceof StatusError &&
+        e.message ===
+          'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
+    )
+  })
 })

@@ -28,7 +28,7 @@ function walk(value: unknown, schema: Schema | undefined, node: PathSet): boolea
         node.child(valueElement(item)).self = true
         continue
       }
-      const el = keyElement(item, lt.keys)
+      const el = keyElement(item, lt.keys, itemSchema(schema))
       if (!el) return true // an element without its key cannot be tracked: own the list whole
       const child = node.child(el)
       child.self = true
@@ -45,15 +45,20 @@ export function fieldSetOf(obj: unknown, schema: Schema | undefined): PathSet {
   return root
 }
 
-/** Follows one path element into a value. */
-function step(value: unknown, el: string): unknown {
+/** Follows one path element into a value (`schema` = the value's, for list-map key defaults). */
+function step(value: unknown, el: string, schema?: Schema): unknown {
   const kind = el.slice(0, 2)
   const rest = el.slice(2)
   if (kind === 'f:') return isPlainObject(value) ? value[rest] : undefined
   if (!Array.isArray(value)) return undefined
   if (kind === 'k:') {
-    const key = JSON.parse(rest) as Record<string, unknown>
-    return value.find((item) => isPlainObject(item) && Object.entries(key).every(([k, v]) => deepEqual(item[k], v)))
+    const want = JSON.parse(rest) as Record<string, unknown>
+    const keys = Object.keys(want)
+    const element = itemSchema(schema)
+    return value.find((item) => {
+      const got = keyElement(item, keys, element)
+      return got !== undefined && deepEqual(JSON.parse(got.slice(2)), want)
+    })
   }
   if (kind === 'v:') {
     const want = JSON.parse(rest)
@@ -63,10 +68,19 @@ function step(value: unknown, el: string): unknown {
   return undefined
 }
 
-export function valueAt(obj: unknown, path: readonly string[]): unknown {
+export function valueAt(obj: unknown, path: readonly string[], schema?: Schema): unknown {
   let cur = obj
-  for (const el of path) cur = step(cur, el)
+  let s = schema
+  for (const el of path) {
+    cur = step(cur, el, s)
+    s = schemaStep(s, el)
+  }
   return cur
+}
+
+/** The schema below one path element. */
+function schemaStep(schema: Schema | undefined, el: string): Schema | undefined {
+  return el.startsWith('f:') ? childSchema(schema, el.slice(2)) : itemSchema(schema)
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -101,7 +115,7 @@ export function diffFields(
     const node = nodeAt(nextSet, path)
     // A member with children (a list element's ".") is compared through its children.
     if (node && node.children.size > 0) continue
-    if (!deepEqual(valueAt(prev, path), valueAt(next, path))) changed.add(path)
+    if (!deepEqual(valueAt(prev, path, schema), valueAt(next, path, schema))) changed.add(path)
   }
   return { changed, removed: prevSet.difference(nextSet), nextSet }
 }
@@ -113,23 +127,23 @@ function nodeAt(set: PathSet, path: readonly string[]): PathSet | undefined {
 }
 
 /** Removes every member of `set` from `obj` (in place). List elements go as a whole. */
-export function removeFields(obj: unknown, set: PathSet): void {
+export function removeFields(obj: unknown, set: PathSet, schema?: Schema): void {
   for (const [el, node] of set.children) {
     if (node.self) {
-      removeElement(obj, el)
+      removeElement(obj, el, schema)
       continue
     }
-    removeFields(step(obj, el), node)
+    removeFields(step(obj, el, schema), node, schemaStep(schema, el))
   }
 }
 
-function removeElement(container: unknown, el: string): void {
+function removeElement(container: unknown, el: string, schema: Schema | undefined): void {
   if (el.startsWith('f:')) {
     if (isPlainObject(container)) delete container[el.slice(2)]
     return
   }
   if (!Array.isArray(container)) return
-  const target = step(container, el)
+  const target = step(container, el, schema)
   const i = container.indexOf(target)
   if (i >= 0) container.splice(i, 1)
 }

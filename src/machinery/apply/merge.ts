@@ -29,8 +29,9 @@ export function mergeApplied(live: unknown, config: unknown, schema: Schema | un
     if (lt.type === 'map') {
       const out = [...live]
       for (const item of config) {
-        const key = keyElement(item, lt.keys)
-        const i = key === undefined ? -1 : out.findIndex((x) => keyElement(x, lt.keys) === key)
+        const element = itemSchema(schema)
+        const key = keyElement(item, lt.keys, element)
+        const i = key === undefined ? -1 : out.findIndex((x) => keyElement(x, lt.keys, element) === key)
         if (i >= 0) out[i] = mergeApplied(out[i], item, itemSchema(schema))
         else out.push(structuredClone(item))
       }

@@ -40,8 +40,12 @@ export function isAtomicMap(schema: Schema | undefined): boolean {
   return schema?.['x-kubernetes-map-type'] === 'atomic'
 }
 
-/** The path element of a list-map item: k:{"name":"web"} with keys in sorted order. */
-export function keyElement(item: unknown, keys: readonly string[]): string | undefined {
+/**
+ * The path element of a list-map item: k:{"name":"web"} with keys in sorted order. A key field
+ * the item leaves out takes its schema default (`item` = the element schema), as
+ * structured-merge-diff does: a container port applied without a protocol is the TCP port.
+ */
+export function keyElement(item: unknown, keys: readonly string[], elementSchema?: Schema): string | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return undefined
   const rec = item as Record<string, unknown>
   const key: Record<string, unknown> = {}
@@ -50,6 +54,9 @@ export function keyElement(item: unknown, keys: readonly string[]): string | und
     if (rec[k] !== undefined && rec[k] !== null) {
       key[k] = rec[k]
       any = true
+    } else {
+      const d = elementSchema?.properties?.[k]?.default
+      if (d !== undefined && d !== null) key[k] = d
     }
   }
   return any ? `k:${JSON.stringify(key)}` : undefined

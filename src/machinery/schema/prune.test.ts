@@ -140,4 +140,14 @@ describe('built-in schemas', () => {
     }
     assert.deepEqual(findUnknownFields({ spec: { replicas: 1, replica: 2 } }, asProps(deployment)), ['spec.replica'])
   })
+
+  it('treats a schema that declares nothing as any JSON (JSONSchemaPropsOrBool and friends)', () => {
+    const crdLike: JSONSchemaProps = {
+      type: 'object',
+      properties: { schema: { type: 'object', properties: { additionalProperties: { description: 'any' } } } },
+    }
+    const obj = { schema: { additionalProperties: { type: 'string', x: { y: 1 } } } }
+    assert.deepEqual(pruneUnknownFields(obj, crdLike, { isResourceRoot: false }), [])
+    assert.deepEqual(obj, { schema: { additionalProperties: { type: 'string', x: { y: 1 } } } })
+  })
 })

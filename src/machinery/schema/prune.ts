@@ -100,6 +100,10 @@ class Walker {
       this.skipPrune(x, s, path)
       return
     }
+    // A schema that declares nothing at all (no type, no fields) is any JSON: the built-in types
+    // Go decodes by hand (apiextensions JSON, JSONSchemaPropsOrBool ...). A structural schema
+    // never has one outside preserve-unknown-fields and int-or-string.
+    if (s !== undefined && isOpaque(s)) return
     if (isObject(x)) {
       if (s === undefined) {
         for (const k of Object.keys(x)) this.unknown(x, k, path, true)
@@ -151,6 +155,19 @@ class Walker {
     inner.prune(meta, OBJECT_META_SCHEMA, sub(parent, 'metadata'))
     if (report) this.metaPaths.push(...inner.paths.sort())
   }
+}
+
+function isOpaque(s: JSONSchemaProps): boolean {
+  return (
+    s.type === undefined &&
+    s.properties === undefined &&
+    s.additionalProperties === undefined &&
+    s.items === undefined &&
+    !s['x-kubernetes-int-or-string'] &&
+    s.allOf === undefined &&
+    s.anyOf === undefined &&
+    s.oneOf === undefined
+  )
 }
 
 /** additionalProperties: true — any value, nothing inside is pruned. */
