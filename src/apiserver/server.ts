@@ -329,7 +329,7 @@ function requestAttributes(user: UserInfo, info: RequestInfo, method: string): A
 
 /** The request target as a URL: origin-form paths only ("//[" and absolute forms are refused). */
 function requestURL(target: string | undefined): URL | undefined {
-  if (!target || !target.startsWith('/') || target.startsWith('//')) return undefined
+  if (target?.[0] !== '/' || target[1] === '/') return undefined
   try {
     return new URL(target, 'http://localhost')
   } catch {

@@ -5,9 +5,9 @@
 import { type FieldError, fieldInvalid, fieldNotSupported, fieldRequired } from '../../machinery/errors.ts'
 import { defineKind, type KindDef } from '../../machinery/kinds.ts'
 import type { KubeObject } from '../../machinery/object.ts'
+import { type JSONSchemaProps, validateStructuralSchema } from '../../machinery/schema/index.ts'
 import { arr, ensure, rec, setDefault, str } from '../json.ts'
 import { createdAtColumn } from '../printing.ts'
-import { type JSONSchemaProps, validateStructuralSchema } from '../../machinery/schema/index.ts'
 
 /** SetDefaults_CustomResourceDefinitionSpec: singular, listKind, conversion strategy. */
 function defaults(crd: KubeObject): void {
