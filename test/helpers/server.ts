@@ -67,7 +67,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     token,
     certificateAuthorityData: Buffer.from(pki.caCert).toString('base64'),
   })
-  const dispatcher = new Agent({ connect: { ca: pki.caCert }, pipelining: 0 })
+  const dispatcher = new Agent({ connect: { ca: pki.caCert } })
   return {
     ...running,
     token,
