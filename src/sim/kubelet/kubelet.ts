@@ -42,7 +42,7 @@ export interface KubeletOptions extends KubeletTiming {
   nodes?: (name: string) => boolean
 }
 
-export const DEFAULT_KUBELET_OPTIONS: KubeletOptions = { ...DEFAULT_TIMING, concurrency: 8 }
+export const DEFAULT_KUBELET_OPTIONS: KubeletOptions = { ...DEFAULT_TIMING, concurrency: 64 }
 
 const MANAGER = 'kubelet'
 

@@ -25,7 +25,8 @@ export class ControllerRuntime implements RunningController {
     this.client = ctx.client
     this.log = ctx.log
     this.clock = ctx.clock
-    this.queue = new WorkQueue(sync, ctx.log)
+    // Five workers, as kube-controller-manager runs for its workload controllers.
+    this.queue = new WorkQueue(sync, ctx.log, { workers: 5 })
   }
 
   informer(resource: Resource): SharedInformer {
