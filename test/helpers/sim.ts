@@ -20,7 +20,7 @@ export interface TestSim extends Sim {
 export async function startTestSim(opts: Partial<SimOptions> = {}): Promise<TestSim> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-sim-'))
   const sim = await startSim({ ...opts, dataDir, host: '127.0.0.1', port: 0 })
-  const dispatcher = new Agent({ connect: { ca: sim.caCert }, pipelining: 0 })
+  const dispatcher = new Agent({ connect: { ca: sim.caCert } })
   return Object.assign(sim, {
     dispatcher,
     request(path: string, init: RequestInit = {}) {

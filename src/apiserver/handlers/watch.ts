@@ -10,15 +10,28 @@ import type { RequestContext } from './context.ts'
 import { boolParam, intParam, readSelectors } from './options.ts'
 import { includeObjectParam } from './read.ts'
 
-const lineCache = new Map<string, string>()
+/**
+ * Encoded event lines shared by the watchers of one storage. Scoped per storage: several
+ * servers in one process (simulated clusters) have the same keys at the same revisions.
+ */
+const lineCaches = new WeakMap<object, Map<string, string>>()
 const LINE_CACHE_MAX = 4096
 
-function cached(key: string, make: () => string): string {
-  let line = lineCache.get(key)
+function cacheFor(storage: object): Map<string, string> {
+  let c = lineCaches.get(storage)
+  if (!c) {
+    c = new Map()
+    lineCaches.set(storage, c)
+  }
+  return c
+}
+
+function cachedIn(cache: Map<string, string>, key: string, make: () => string): string {
+  let line = cache.get(key)
   if (line === undefined) {
     line = make()
-    if (lineCache.size >= LINE_CACHE_MAX) lineCache.clear()
-    lineCache.set(key, line)
+    if (cache.size >= LINE_CACHE_MAX) cache.clear()
+    cache.set(key, line)
   }
   return line
 }
@@ -32,6 +45,8 @@ export async function handleWatch(ctx: RequestContext): Promise<void> {
   const sendInitialEvents = boolParam(query, 'sendInitialEvents')
   const include = includeObjectParam(query)
   const def = store.def
+  const lineCache = cacheFor(store.storage)
+  const cached = (key: string, make: () => string) => cachedIn(lineCache, key, make)
   const now = Date.now
 
   let columnsSent = false
