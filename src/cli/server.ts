@@ -12,7 +12,7 @@ import { createLogger, type Level } from '../log/logger.ts'
 import { defaultSANs, ensureServingCertificate } from '../security/pki.ts'
 import { seedDemo } from './demo.ts'
 import { writeKubeconfig } from './kubeconfig.ts'
-import { isLoopback, parseFlags, parseHostPort, UsageError } from './usage.ts'
+import { checkServingFlags, parseFlags, serveUntilSignal, UsageError } from './usage.ts'
 
 const USAGE = `Usage: flotilla server [flags]
 
@@ -41,17 +41,7 @@ export async function runServer(args: string[]): Promise<number> {
   if (!parsed) return 0
   const v = parsed.values
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"\n\n${USAGE}`)
-  const { host, port } = parseHostPort(v.listen)
-  if (!isLoopback(host)) {
-    throw new UsageError(
-      `refusing to listen on ${host}: serving beyond loopback needs authorization (RBAC), which is not enabled yet`,
-    )
-  }
-  if (v['storage-sync'] !== 'full' && v['storage-sync'] !== 'normal') {
-    throw new UsageError('--storage-sync must be "full" or "normal"')
-  }
-  if (!['debug', 'info', 'warn', 'error'].includes(v['log-level']))
-    throw new UsageError('--log-level must be debug, info, warn or error')
+  const { host, port } = checkServingFlags(v)
   const log = createLogger({ level: v['log-level'] as Level })
   const dataDir = resolve(v['data-dir'])
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
@@ -67,7 +57,7 @@ export async function runServer(args: string[]): Promise<number> {
     port,
     authenticator,
     log,
-    sync: v['storage-sync'],
+    sync: v['storage-sync'] as 'full' | 'normal',
     tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
   })
   const kubeconfig = join(dataDir, 'admin.kubeconfig')
@@ -85,21 +75,7 @@ export async function runServer(args: string[]): Promise<number> {
     process.stdout.write(`${summary}\n`)
   }
 
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      log.info('Shutting down', { signal })
-      process.off('SIGINT', onInt)
-      process.off('SIGTERM', onTerm)
-      running.close().then(done, (e) => {
-        log.error('Shutdown failed', { err: String(e) })
-        done()
-      })
-    }
-    const onInt = () => stop('SIGINT')
-    const onTerm = () => stop('SIGTERM')
-    process.on('SIGINT', onInt)
-    process.on('SIGTERM', onTerm)
-  })
+  await serveUntilSignal(() => running.close(), log)
   return 0
 }
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path'
 import { createLogger, type Level } from '../log/logger.ts'
 import { parseLabels, parseTaints } from '../sim/options.ts'
 import { startSim } from '../sim/start.ts'
-import { isLoopback, parseFlags, parseHostPort, UsageError } from './usage.ts'
+import { checkServingFlags, parseFlags, serveUntilSignal, UsageError } from './usage.ts'
 
 const USAGE = `Usage: flotilla sim --name NAME [flags]
 
@@ -67,17 +67,7 @@ export async function runSim(args: string[]): Promise<number> {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v.name) || v.name.length > 40) {
     throw new UsageError(`--name must be lowercase letters, digits and "-" (at most 40), got "${v.name}"`)
   }
-  const { host, port } = parseHostPort(v.listen)
-  if (!isLoopback(host)) {
-    throw new UsageError(
-      `refusing to listen on ${host}: serving beyond loopback needs authorization (RBAC), which is not enabled yet`,
-    )
-  }
-  if (v['storage-sync'] !== 'full' && v['storage-sync'] !== 'normal') {
-    throw new UsageError('--storage-sync must be "full" or "normal"')
-  }
-  if (!['debug', 'info', 'warn', 'error'].includes(v['log-level']))
-    throw new UsageError('--log-level must be debug, info, warn or error')
+  const { host, port } = checkServingFlags(v)
   const version = v['kubernetes-version']
   if (version !== undefined && !/^v?\d+\.\d+\.\d+([-+].*)?$/.test(version)) {
     throw new UsageError(`--kubernetes-version must look like v1.31.4, got "${version}"`)
@@ -113,7 +103,7 @@ export async function runSim(args: string[]): Promise<number> {
     host,
     port,
     log,
-    sync: v['storage-sync'],
+    sync: v['storage-sync'] as 'full' | 'normal',
     kubernetesVersion: version,
     nodes,
     controlPlaneNodes,
@@ -132,23 +122,7 @@ export async function runSim(args: string[]): Promise<number> {
   process.stdout.write(`Simulated cluster ${sim.name} (Kubernetes ${sim.kubernetesVersion}) listening on ${sim.url}\n`)
   process.stdout.write(`Use it with: kubectl --kubeconfig ${sim.kubeconfig} get nodes\n`)
 
-  let failed = false
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      log.info('Shutting down', { signal })
-      process.off('SIGINT', onInt)
-      process.off('SIGTERM', onTerm)
-      sim.close().then(done, (e) => {
-        log.error('Shutdown failed', { err: String(e) })
-        failed = true
-        done()
-      })
-    }
-    const onInt = () => stop('SIGINT')
-    const onTerm = () => stop('SIGTERM')
-    process.on('SIGINT', onInt)
-    process.on('SIGTERM', onTerm)
-  })
+  const failed = !(await serveUntilSignal(() => sim.close(), log))
   process.stdout.write(`Simulated cluster ${sim.name} stopped\n`)
   return failed ? 1 : 0
 }

@@ -2,6 +2,7 @@
 // (exit code 2) that name the problem.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util'
+import type { Logger } from '../log/logger.ts'
 
 export class UsageError extends Error {}
 
@@ -32,4 +33,49 @@ export function parseHostPort(value: string): { host: string; port: number } {
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+/** The flags every serving command shares, checked: a loopback listen address, sync mode, log level. */
+export function checkServingFlags(v: { listen: string; 'storage-sync': string; 'log-level': string }): {
+  host: string
+  port: number
+} {
+  const { host, port } = parseHostPort(v.listen)
+  if (!isLoopback(host)) {
+    throw new UsageError(
+      `refusing to listen on ${host}: serving beyond loopback needs authorization (RBAC), which is not enabled yet`,
+    )
+  }
+  if (v['storage-sync'] !== 'full' && v['storage-sync'] !== 'normal') {
+    throw new UsageError('--storage-sync must be "full" or "normal"')
+  }
+  if (!['debug', 'info', 'warn', 'error'].includes(v['log-level'])) {
+    throw new UsageError('--log-level must be debug, info, warn or error')
+  }
+  return { host, port }
+}
+
+/**
+ * Serves until SIGINT or SIGTERM, then shuts down with `close` (watches ended, storage
+ * flushed). Resolves true when the shutdown succeeded.
+ */
+export function serveUntilSignal(close: () => Promise<void>, log: Logger): Promise<boolean> {
+  return new Promise((done) => {
+    const stop = (signal: string) => {
+      log.info('Shutting down', { signal })
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      close().then(
+        () => done(true),
+        (e) => {
+          log.error('Shutdown failed', { err: String(e) })
+          done(false)
+        },
+      )
+    }
+    const onInt = () => stop('SIGINT')
+    const onTerm = () => stop('SIGTERM')
+    process.on('SIGINT', onInt)
+    process.on('SIGTERM', onTerm)
+  })
 }
