@@ -1,51 +1,135 @@
-// Demo content for `flotilla server --demo` (what `npm start` shows a new user). Simulated
-// member clusters join the demo once the simulator and cluster import exist; until then it
-// seeds a namespace with a few ordinary objects to look at with kubectl.
+// Demo content for `flotilla server --demo` (what `npm start` shows a new user): three simulated
+// member clusters — a data centre and two clouds, with different providers, regions and sizes —
+// started in this process with a small application running in each. Importing them into the hub
+// (so they appear as Cluster objects, reachable through the hub) arrives with cluster import.
 
-import type { Registry } from '../apiserver/registry/registry.ts'
-import { StatusError } from '../machinery/errors.ts'
+import { join } from 'node:path'
+import { resources } from '../client/client.ts'
+import type { Logger } from '../log/logger.ts'
+import { isAlreadyExists } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
+import { type Sim, startSim } from '../sim/start.ts'
 
-const DEMO: KubeObject[] = [
-  { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo', labels: { 'flotilla.dev/demo': 'true' } } },
+interface DemoCluster {
+  name: string
+  nodes: number
+  cpu: string
+  memory: string
+  region: string
+  zones: string[]
+  provider: string
+}
+
+const CLUSTERS: DemoCluster[] = [
   {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'welcome', namespace: 'demo' },
-    data: { message: 'Welcome to Flotilla. Try: kubectl get all -n demo' },
+    name: 'dc-shanghai',
+    nodes: 6,
+    cpu: '32',
+    memory: '128Gi',
+    region: 'cn-east',
+    zones: ['rack-a', 'rack-b'],
+    provider: 'on-prem',
   },
   {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'demo', labels: { app: 'web' } },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
-      },
-    },
+    name: 'aws-frankfurt',
+    nodes: 4,
+    cpu: '8',
+    memory: '32Gi',
+    region: 'eu-central-1',
+    zones: ['eu-central-1a', 'eu-central-1b'],
+    provider: 'aws',
   },
   {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web', namespace: 'demo' },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80 }] },
+    name: 'ali-hangzhou',
+    nodes: 3,
+    cpu: '16',
+    memory: '64Gi',
+    region: 'cn-hangzhou',
+    zones: ['cn-hangzhou-h'],
+    provider: 'alibaba',
   },
 ]
 
-export async function seedDemo(registry: Registry): Promise<string> {
-  let created = 0
-  for (const obj of DEMO) {
-    const store = registry.byKind(obj.apiVersion!, obj.kind!)
-    if (!store) continue
-    try {
-      await store.create(obj.metadata.namespace ?? '', structuredClone(obj))
-      created++
-    } catch (e) {
-      if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e
+function app(): KubeObject[] {
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [
+              {
+                name: 'web',
+                image: 'nginx:1.27',
+                ports: [{ containerPort: 80 }],
+                resources: { requests: { cpu: '100m', memory: '64Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80 }] },
+    },
+  ]
+}
+
+export interface Demo {
+  clusters: Sim[]
+  summary: string
+  close(): Promise<void>
+}
+
+export async function startDemo(dataDir: string, log: Logger): Promise<Demo> {
+  const clusters = await Promise.all(
+    CLUSTERS.map((c) =>
+      startSim({
+        name: c.name,
+        dataDir: join(dataDir, 'demo', c.name),
+        nodes: c.nodes,
+        node: {
+          cpu: c.cpu,
+          memory: c.memory,
+          region: c.region,
+          zones: c.zones,
+          labels: { 'flotilla.dev/provider': c.provider },
+        },
+        log: log.with({ cluster: c.name }),
+      }),
+    ),
+  )
+  for (const sim of clusters) {
+    for (const obj of app()) {
+      const r = obj.kind === 'Service' ? resources.services : resources.deployments
+      try {
+        await sim.client.create(r, 'default', obj)
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e
+      }
     }
   }
-  return `Demo: namespace "demo" ready (${created} objects created). Simulated member clusters join the demo in a later release.`
+  const lines = [
+    'Demo: three simulated member clusters are running, each with a "web" Deployment:',
+    ...clusters.map(
+      (s, i) =>
+        `  ${s.name.padEnd(14)} ${CLUSTERS[i].provider.padEnd(8)} ${CLUSTERS[i].region.padEnd(13)} kubectl --kubeconfig ${s.kubeconfig} get pods`,
+    ),
+    'Importing them into this hub (clusters reachable through the hub) arrives with cluster import.',
+  ]
+  return {
+    clusters,
+    summary: lines.join('\n'),
+    async close() {
+      await Promise.all(clusters.map((s) => s.close()))
+    },
+  }
 }

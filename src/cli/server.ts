@@ -10,7 +10,7 @@ import { StaticTokenAuthenticator } from '../apiserver/authn.ts'
 import { startApiServer } from '../apiserver/start.ts'
 import { createLogger, type Level } from '../log/logger.ts'
 import { defaultSANs, ensureServingCertificate } from '../security/pki.ts'
-import { seedDemo } from './demo.ts'
+import { startDemo } from './demo.ts'
 import { writeKubeconfig } from './kubeconfig.ts'
 import { checkServingFlags, parseFlags, serveUntilSignal, UsageError } from './usage.ts'
 
@@ -22,7 +22,7 @@ dir on first start) on embedded storage.
 Flags:
   --data-dir DIR        where data and admin.kubeconfig live (default ./.flotilla)
   --listen HOST:PORT    address to serve on (default 127.0.0.1:6443; loopback only for now)
-  --demo                seed demo content
+  --demo                start three simulated member clusters with a demo application
   --storage-sync MODE   full (default; durable across power loss) or normal (across crashes)
   --log-level LEVEL     debug, info (default), warn or error`
 
@@ -70,12 +70,13 @@ export async function runServer(args: string[]): Promise<number> {
   log.info('Serving', { url: running.url, dataDir, kubeconfig })
   process.stdout.write(`Flotilla API server listening on ${running.url}\n`)
   process.stdout.write(`Use it with: kubectl --kubeconfig ${kubeconfig} get namespaces\n`)
-  if (v.demo) {
-    const summary = await seedDemo(running.registry)
-    process.stdout.write(`${summary}\n`)
-  }
+  const demo = v.demo ? await startDemo(dataDir, log) : undefined
+  if (demo) process.stdout.write(`${demo.summary}\n`)
 
-  await serveUntilSignal(() => running.close(), log)
+  await serveUntilSignal(async () => {
+    await demo?.close()
+    await running.close()
+  }, log)
   return 0
 }
 
