@@ -44,6 +44,9 @@ export interface WebSocketExec {
   onSession?: (protocol: string) => void
 }
 
+/** How long the simulated process takes to start after the upgrade. */
+const EXEC_START_MS = 30
+
 /** Accepts the upgrade on `socket` and runs the exec over it. */
 export function serveWebSocket(req: IncomingMessage, socket: Duplex, exec: WebSocketExec): void {
   server.handleUpgrade(req, socket, Buffer.alloc(0), (ws: WebSocket) => {
@@ -60,9 +63,17 @@ export function serveWebSocket(req: IncomingMessage, socket: Duplex, exec: WebSo
     // An empty message on the lowest writable channel tells the client the streams are ready.
     send(exec.stdout ? STDOUT : exec.stderr ? STDERR : ERROR, Buffer.alloc(0))
     if (exec.failure) return finish(exec.failure)
-    const session = exec.start({ stdout: (d) => send(STDOUT, d), stderr: (d) => send(STDERR, d) })
-    ws.on('message', (raw, isBinary) => {
-      const data = Buffer.isBuffer(raw) ? raw : Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)])
+    // A real exec starts a process in the container first; starting output at once races the
+    // client registering its streams (kubectl then discards it: "Unknown stream id"). Messages
+    // that arrive meanwhile are held and replayed in order.
+    let session: ReturnType<typeof exec.start> | undefined
+    const early: [Buffer, boolean][] = []
+    let closed = false
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      if (!session) {
+        early.push([data, isBinary])
+        return
+      }
       if (!isBinary || data.length === 0) return
       const channel = data[0]
       const payload = data.subarray(1)
@@ -75,14 +86,28 @@ export function serveWebSocket(req: IncomingMessage, socket: Duplex, exec: WebSo
           // A malformed resize message is ignored, as the kubelet does.
         }
       } else if (channel === CLOSE && protocol === 'v5.channel.k8s.io' && payload[0] === STDIN) session.inputEnd()
+    }
+    ws.on('message', (raw, isBinary) => {
+      onMessage(Buffer.isBuffer(raw) ? raw : Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)]), isBinary)
     })
-    ws.on('close', () => session.close())
-    ws.on('error', () => session.close())
-    session.run().then(
-      (status) => finish(status),
-      () => {
-        if (ws.readyState === ws.OPEN) ws.close(1011)
-      },
-    )
+    ws.on('close', () => {
+      closed = true
+      session?.close()
+    })
+    ws.on('error', () => {
+      closed = true
+      session?.close()
+    })
+    setTimeout(() => {
+      if (closed) return
+      session = exec.start({ stdout: (d) => send(STDOUT, d), stderr: (d) => send(STDERR, d) })
+      for (const [data, isBinary] of early.splice(0)) onMessage(data, isBinary)
+      session.run().then(
+        (status) => finish(status),
+        () => {
+          if (ws.readyState === ws.OPEN) ws.close(1011)
+        },
+      )
+    }, EXEC_START_MS)
   })
 }
