@@ -11,6 +11,7 @@ import { arr, rec, str } from '../../apis/json.ts'
 import { type Client, resources } from '../../client/client.ts'
 import { objectKey } from '../../client/informer.ts'
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../../controllers/manager.ts'
+import { WorkQueue } from '../../controllers/util/work-queue.ts'
 import type { Logger } from '../../log/logger.ts'
 import { StatusError } from '../../machinery/errors.ts'
 import { type KubeObject, timestamp } from '../../machinery/object.ts'
@@ -19,7 +20,6 @@ import { type EventRecorder, podReference } from '../events.ts'
 import { type NodeHealth, nodeHealth } from '../nodes/node-object.ts'
 import type { SimShared } from '../shared.ts'
 import { Deadlines } from '../util/deadlines.ts'
-import { KeyedQueue } from '../util/keyed-queue.ts'
 import { IpPool } from './ip-pool.ts'
 import { podKnobs } from './knobs.ts'
 import {
@@ -80,7 +80,7 @@ export class Kubelet {
   private readonly records = new Map<string, PodRecord>()
   private readonly byNode = new Map<string, Set<string>>()
   private readonly nodes = new Map<string, NodeView>()
-  private readonly queue: KeyedQueue
+  private readonly queue: WorkQueue
   private readonly deadlines: Deadlines
   private readonly unsubscribe: (() => void)[] = []
 
@@ -91,7 +91,7 @@ export class Kubelet {
     this.shared = shared
     this.recorder = shared.recorder
     this.opts = opts
-    this.queue = new KeyedQueue((key) => this.process(key), { concurrency: opts.concurrency, log: ctx.log })
+    this.queue = new WorkQueue((key) => this.process(key), ctx.log, { workers: opts.concurrency })
     this.deadlines = new Deadlines(ctx.clock, (key) => this.queue.add(key))
     this.unsubscribe.push(
       shared.nodes.subscribe({

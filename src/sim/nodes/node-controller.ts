@@ -12,6 +12,7 @@
 import { arr, type Json, rec, str } from '../../apis/json.ts'
 import { type Client, resources } from '../../client/client.ts'
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../../controllers/manager.ts'
+import { WorkQueue } from '../../controllers/util/work-queue.ts'
 import type { Logger } from '../../log/logger.ts'
 import { StatusError } from '../../machinery/errors.ts'
 import { type KubeObject, microTimestamp, timestamp } from '../../machinery/object.ts'
@@ -21,7 +22,6 @@ import { type NodeTemplate, parseCapacity } from '../options.ts'
 import type { SimShared } from '../shared.ts'
 import { Deadlines } from '../util/deadlines.ts'
 import { formatCidr } from '../util/ip.ts'
-import { KeyedQueue } from '../util/keyed-queue.ts'
 import {
   type AddressPlan,
   CAPACITY_ANNOTATION,
@@ -86,7 +86,7 @@ export class NodeController {
   private readonly state = new Map<string, NodeState>()
   private readonly specs = new Map<string, SimNodeSpec>()
   private readonly usedIndices = new Set<number>()
-  private readonly queue: KeyedQueue
+  private readonly queue: WorkQueue
   private readonly deadlines: Deadlines
   private readonly bootSeed = `${Date.now()}-${Math.random()}`
   private unsubscribe?: () => void
@@ -102,7 +102,7 @@ export class NodeController {
       this.specs.set(n.name, n)
       this.usedIndices.add(n.index)
     }
-    this.queue = new KeyedQueue((key) => this.process(key), { concurrency: opts.concurrency, log: ctx.log })
+    this.queue = new WorkQueue((key) => this.process(key), ctx.log, { workers: opts.concurrency })
     this.deadlines = new Deadlines(ctx.clock, (key) => this.queue.add(key))
   }
 

@@ -14,6 +14,7 @@ import { arr, rec, str } from '../../apis/json.ts'
 import { type Client, resources } from '../../client/client.ts'
 import { objectKey } from '../../client/informer.ts'
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../../controllers/manager.ts'
+import { WorkQueue } from '../../controllers/util/work-queue.ts'
 import { StatusError } from '../../machinery/errors.ts'
 import { type KubeObject, timestamp } from '../../machinery/object.ts'
 import type { Clock } from '../../util/clock.ts'
@@ -21,7 +22,6 @@ import { type EventRecorder, podReference } from '../events.ts'
 import { type Toleration, tolerates } from '../scheduler/predicates.ts'
 import type { SimShared } from '../shared.ts'
 import { Deadlines } from '../util/deadlines.ts'
-import { KeyedQueue } from '../util/keyed-queue.ts'
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from './node-object.ts'
 
 /** DefaultTolerationSeconds: what pods without their own toleration get for not-ready/unreachable. */
@@ -82,7 +82,7 @@ export class NodeLifecycle {
   private synced = false
   private readonly podsByNode = new Map<string, Set<string>>()
   private readonly podNode = new Map<string, string>()
-  private readonly queue: KeyedQueue
+  private readonly queue: WorkQueue
   private readonly deadlines: Deadlines
   private readonly unsubscribe: (() => void)[] = []
 
@@ -91,7 +91,7 @@ export class NodeLifecycle {
     this.clock = ctx.clock
     this.shared = shared
     this.recorder = shared.recorder
-    this.queue = new KeyedQueue((key) => this.process(key), { concurrency: 4, log: ctx.log })
+    this.queue = new WorkQueue((key) => this.process(key), ctx.log, { workers: 4 })
     this.deadlines = new Deadlines(ctx.clock, (key) => this.queue.add(key))
     this.unsubscribe.push(
       shared.nodes.subscribe({
