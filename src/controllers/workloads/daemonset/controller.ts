@@ -29,6 +29,7 @@ import {
 } from '../util/informers.ts'
 import { scaledValue } from '../util/intstr.ts'
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../util/meta.ts'
+import { ownedPodHandlers } from '../util/owned-pods.ts'
 import { isPodAvailable, isPodReady, isTerminal, podFromTemplate, podPhase } from '../util/pods.ts'
 import { ControllerRuntime } from '../util/runtime.ts'
 import { nonEmptySelector, specSelector } from '../util/selectors.ts'
@@ -91,33 +92,14 @@ class DaemonSetController {
       update: (ds) => this.rt.enqueueObject(ds),
       delete: (ds) => this.expectations.forget(keyOf(ds)),
     })
-    this.podInf.on({
-      add: (p) => {
-        const ds = this.resolve(p)
-        if (ds) {
-          this.expectations.creationObserved(keyOf(ds))
-          this.rt.enqueueObject(ds)
-        } else if (!controllerRefOf(p)) this.enqueueMatching(p)
-      },
-      update: (p, old) => {
-        if (p.metadata.resourceVersion === old.metadata.resourceVersion) return
-        const ds = this.resolve(p)
-        if (ds) {
-          if (p.metadata.deletionTimestamp) this.expectations.deletionObserved(keyOf(ds), keyOf(p))
-          this.rt.enqueueObject(ds)
-          const minReady = num(rec(ds.spec).minReadySeconds)
-          if (minReady > 0 && !isPodReady(old) && isPodReady(p)) this.rt.enqueueAfter(keyOf(ds), minReady * 1000 + 1000)
-        } else if (!controllerRefOf(p)) this.enqueueMatching(p)
-        const prev = this.resolve(old)
-        if (prev && prev.metadata.uid !== ds?.metadata.uid) this.rt.enqueueObject(prev)
-      },
-      delete: (p) => {
-        const ds = this.resolve(p)
-        if (!ds) return
-        this.expectations.deletionObserved(keyOf(ds), keyOf(p))
-        this.rt.enqueueObject(ds)
-      },
-    })
+    this.podInf.on(
+      ownedPodHandlers({
+        rt: this.rt,
+        expectations: this.expectations,
+        resolve: (p) => this.resolve(p),
+        enqueueMatching: (p) => this.enqueueMatching(p),
+      }),
+    )
     this.nodeInf.on({
       add: () => this.enqueueAll(),
       update: (n, old) => {

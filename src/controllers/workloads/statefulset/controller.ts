@@ -31,7 +31,8 @@ import {
   type SharedInformer,
 } from '../util/informers.ts'
 import { controllerRefOf, keyOf, newControllerRef, splitKey } from '../util/meta.ts'
-import { isPodAvailable, isPodReady, isTerminating } from '../util/pods.ts'
+import { ownedPodHandlers } from '../util/owned-pods.ts'
+import { isPodAvailable, isTerminating } from '../util/pods.ts'
 import { ControllerRuntime } from '../util/runtime.ts'
 import { nonEmptySelector, specSelector } from '../util/selectors.ts'
 import { writeStatus } from '../util/status.ts'
@@ -93,34 +94,14 @@ class StatefulSetController {
       update: (s) => this.rt.enqueueObject(s),
       delete: (s) => this.expectations.forget(keyOf(s)),
     })
-    this.podInf.on({
-      add: (p) => {
-        const set = this.resolve(p)
-        if (set) {
-          this.expectations.creationObserved(keyOf(set))
-          this.rt.enqueueObject(set)
-        } else if (!controllerRefOf(p)) this.enqueueMatching(p)
-      },
-      update: (p, old) => {
-        if (p.metadata.resourceVersion === old.metadata.resourceVersion) return
-        const set = this.resolve(p)
-        if (set) {
-          if (p.metadata.deletionTimestamp) this.expectations.deletionObserved(keyOf(set), keyOf(p))
-          this.rt.enqueueObject(set)
-          const minReady = num(rec(set.spec).minReadySeconds)
-          if (minReady > 0 && !isPodReady(old) && isPodReady(p))
-            this.rt.enqueueAfter(keyOf(set), minReady * 1000 + 1000)
-        } else if (!controllerRefOf(p)) this.enqueueMatching(p)
-        const prev = this.resolve(old)
-        if (prev && prev.metadata.uid !== set?.metadata.uid) this.rt.enqueueObject(prev)
-      },
-      delete: (p) => {
-        const set = this.resolve(p)
-        if (!set) return
-        this.expectations.deletionObserved(keyOf(set), keyOf(p))
-        this.rt.enqueueObject(set)
-      },
-    })
+    this.podInf.on(
+      ownedPodHandlers({
+        rt: this.rt,
+        expectations: this.expectations,
+        resolve: (p) => this.resolve(p),
+        enqueueMatching: (p) => this.enqueueMatching(p),
+      }),
+    )
     this.crInf.on({
       add: (cr) => this.onRevision(cr),
       update: (cr) => this.onRevision(cr),
