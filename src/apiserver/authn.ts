@@ -36,3 +36,20 @@ export class StaticTokenAuthenticator implements Authenticator {
     return this.users.get(digest(m[1]))
   }
 }
+
+/** Tries each authenticator in turn; the first that recognises the request decides. */
+export class UnionAuthenticator implements Authenticator {
+  private readonly parts: Authenticator[]
+
+  constructor(parts: Authenticator[]) {
+    this.parts = parts
+  }
+
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
+    for (const p of this.parts) {
+      const user = await p.authenticate(req)
+      if (user) return user
+    }
+    return undefined
+  }
+}

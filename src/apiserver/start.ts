@@ -18,11 +18,12 @@ import { openStorage } from '../storage/index.ts'
 import type { Storage } from '../storage/interface.ts'
 import { realClock } from '../util/clock.ts'
 import { ServiceAllocator } from './admission/service-allocator.ts'
-import type { Authenticator } from './authn.ts'
+import { type Authenticator, UnionAuthenticator } from './authn.ts'
+import type { Authorizer } from './authz/attributes.ts'
 import { ensureBootstrapPolicy } from './authz/bootstrap-policy.ts'
 import { AuthorizerChain } from './authz/privileged.ts'
 import { RBACAuthorizer } from './authz/rbac.ts'
-import { reviewHandlers } from './authz/reviews.ts'
+import { reviewHandlers, type VirtualHandler } from './authz/reviews.ts'
 import type { ServerSettings } from './handlers/context.ts'
 import { Registry } from './registry/registry.ts'
 import { ApiServer, type Connector } from './server.ts'
@@ -44,6 +45,15 @@ export interface StartOptions {
   serviceCIDR?: string
   /** Serve HTTPS with this certificate; plain HTTP without. */
   tls?: { cert: string; key: string; ca?: string }
+  /** More authenticators, tried in order after `authenticator` (hub kubeconfig tokens ...). */
+  authenticators?: Authenticator[]
+  /**
+   * Authorizers consulted before RBAC (after the system:masters bypass): the first that allows
+   * a request decides; a denial falls through to the next, as kube-apiserver's union does.
+   */
+  authorizers?: Authorizer[]
+  /** More handlers for virtual (create-only, never stored) kinds, keyed "group/plural". */
+  virtual?: Map<string, VirtualHandler>
 }
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12'
@@ -85,11 +95,14 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   await rbacControllers.start({ client, log: opts.log, clock: realClock }, [clusterRoleAggregation])
   const rbac = new RBACAuthorizer({ client, log: opts.log })
   await rbac.start()
+  const authorizer = new AuthorizerChain(rbac, opts.authorizers)
   const server = new ApiServer({
-    authorizer: new AuthorizerChain(rbac),
-    virtual: reviewHandlers(rbac),
+    authorizer,
+    virtual: new Map([...reviewHandlers(authorizer, rbac), ...(opts.virtual ?? [])]),
     registry,
-    authenticator: opts.authenticator,
+    authenticator: opts.authenticators?.length
+      ? new UnionAuthenticator([opts.authenticator, ...opts.authenticators])
+      : opts.authenticator,
     log: opts.log,
     kubernetesVersion: opts.kubernetesVersion,
     settings: opts.settings,

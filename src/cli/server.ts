@@ -3,15 +3,11 @@
 // authenticates the admin by bearer token; until RBAC arrives there is only that one identity,
 // so it refuses to listen anywhere but loopback.
 
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { StaticTokenAuthenticator } from '../apiserver/authn.ts'
-import { startApiServer } from '../apiserver/start.ts'
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { startHub } from '../hub/start.ts'
 import { createLogger, type Level } from '../log/logger.ts'
-import { defaultSANs, ensureServingCertificate } from '../security/pki.ts'
 import { startDemo } from './demo.ts'
-import { writeKubeconfig } from './kubeconfig.ts'
 import { checkServingFlags, parseFlags, serveUntilSignal, UsageError } from './usage.ts'
 
 const USAGE = `Usage: flotilla server [flags]
@@ -46,27 +42,15 @@ export async function runServer(args: string[]): Promise<number> {
   const dataDir = resolve(v['data-dir'])
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
 
-  const token = adminToken(dataDir)
-  const authenticator = new StaticTokenAuthenticator()
-  authenticator.add(token, { username: 'flotilla-admin', groups: ['system:masters', 'system:authenticated'] })
-
-  const pki = ensureServingCertificate(dataDir, defaultSANs(host))
-  const running = await startApiServer({
+  const hub = await startHub({
     dataDir,
     host,
     port,
-    authenticator,
     log,
     sync: v['storage-sync'] as 'full' | 'normal',
-    tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
   })
-  const kubeconfig = join(dataDir, 'admin.kubeconfig')
-  writeKubeconfig(kubeconfig, {
-    name: 'flotilla',
-    server: running.url,
-    token,
-    certificateAuthorityData: Buffer.from(pki.caCert).toString('base64'),
-  })
+  const kubeconfig = hub.adminKubeconfig
+  const running = hub.api
   log.info('Serving', { url: running.url, dataDir, kubeconfig })
   process.stdout.write(`Flotilla API server listening on ${running.url}\n`)
   process.stdout.write(`Use it with: kubectl --kubeconfig ${kubeconfig} get namespaces\n`)
@@ -75,16 +59,7 @@ export async function runServer(args: string[]): Promise<number> {
 
   await serveUntilSignal(async () => {
     await demo?.close()
-    await running.close()
+    await hub.close()
   }, log)
   return 0
-}
-
-/** The admin bearer token, created on first start and kept in the data dir (mode 0600). */
-function adminToken(dataDir: string): string {
-  const path = join(dataDir, 'admin.token')
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim()
-  const token = randomBytes(32).toString('base64url')
-  writeFileSync(path, `${token}\n`, { mode: 0o600 })
-  return token
 }
