@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 
 export interface UserInfo {
   username: string
@@ -52,4 +53,27 @@ export class UnionAuthenticator implements Authenticator {
     }
     return undefined
   }
+}
+
+/**
+ * x509 client certificates: a certificate the TLS layer verified against the server's CA
+ * authenticates CN as the user and each O as a group (kube-apiserver's --client-ca-file).
+ * The server requests but does not require certificates, so unverified ones are ignored here
+ * and the request falls through to the token authenticators.
+ */
+export class X509Authenticator implements Authenticator {
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
+    const socket = req.socket as TLSSocket
+    if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined
+    const cert = socket.getPeerCertificate()
+    const cn = firstValue(cert?.subject?.CN)
+    if (!cn) return undefined
+    const org = cert.subject.O
+    const groups = org === undefined ? [] : Array.isArray(org) ? org : [org]
+    return { username: cn, groups: [...groups, 'system:authenticated'] }
+  }
+}
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v
 }
