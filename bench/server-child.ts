@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
+import { join } from 'node:path'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { writeHeapSnapshot } from 'node:v8'
 import { StaticTokenAuthenticator } from '../src/apiserver/authn.ts'
@@ -67,6 +68,8 @@ const running = await startApiServer({
   log: createLogger({ level: 'warn' }),
   // sync left at its default ('full'): the durability the targets are stated for.
   tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
+  // FLOTILLA_BENCH_AUDIT=1 measures with the audit log on (DATA_DIR/audit.log, as the hub runs).
+  audit: process.env.FLOTILLA_BENCH_AUDIT === '1' ? { path: join(dataDir, 'audit.log') } : undefined,
 })
 
 const delay = monitorEventLoopDelay({ resolution: 10 })

@@ -79,6 +79,18 @@ const facts: Row[] = [
     'dns1123-subdomain',
   ],
   [
+    'authentication.k8s.io',
+    'TokenReview',
+    'tokenreviews',
+    'Cluster',
+    [],
+    [],
+    false,
+    false,
+    'none',
+    'dns1123-subdomain',
+  ],
+  [
     'authorization.k8s.io',
     'LocalSubjectAccessReview',
     'localsubjectaccessreviews',

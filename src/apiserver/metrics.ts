@@ -1,7 +1,7 @@
 // Prometheus metrics for the API server: request counts and latencies by verb, resource and
 // code, in the text exposition format at /metrics.
 
-import type { RequestInfo } from './request-info.ts'
+import { baseSubresource, type RequestInfo } from './request-info.ts'
 
 const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 60000]
 
@@ -16,7 +16,7 @@ export class Metrics {
   private readonly latency = new Map<string, Series>()
 
   observe(info: RequestInfo, code: number, ms: number): void {
-    const labels = `verb="${info.verb.toUpperCase()}",group="${info.apiGroup}",resource="${info.resource}",subresource="${info.subresource}"`
+    const labels = `verb="${info.verb.toUpperCase()}",group="${info.apiGroup}",resource="${info.resource}",subresource="${baseSubresource(info.subresource)}"`
     const withCode = `${labels},code="${code}"`
     this.requests.set(withCode, (this.requests.get(withCode) ?? 0) + 1)
     if (info.verb === 'watch') return // long-running: its duration is not latency

@@ -90,3 +90,13 @@ function isWatch(query: URLSearchParams): boolean {
   const w = query.get('watch')
   return w === 'true' || w === '1'
 }
+
+/**
+ * The subresource as authorization, connectors and metrics name it. `…/NAME/proxy/<path>`
+ * (pods, services, nodes, the hub's clusters) is the `proxy` subresource whatever the path
+ * after it, as kube-apiserver's RequestInfo has it; `info.subresource` keeps that path
+ * ("proxy/api/v1/...") for the connector.
+ */
+export function baseSubresource(subresource: string): string {
+  return subresource.startsWith('proxy/') ? 'proxy' : subresource
+}

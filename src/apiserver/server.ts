@@ -18,6 +18,8 @@ import {
   timeout,
   unauthorized,
 } from '../machinery/errors.ts'
+import { type AuditOptions, Auditor } from './audit/auditor.ts'
+import type { AuditRecord } from './audit/events.ts'
 import type { Authenticator, UserInfo } from './authn.ts'
 import type { Attributes, Authorizer } from './authz/attributes.ts'
 import { impersonate } from './authz/impersonation.ts'
@@ -33,7 +35,7 @@ import { handleCreate, handleDelete, handleDeleteCollection, handlePatch, handle
 import { writeError, writeRaw } from './http/respond.ts'
 import { Metrics } from './metrics.ts'
 import type { Registry } from './registry/registry.ts'
-import { parseRequestInfo, type RequestInfo } from './request-info.ts'
+import { baseSubresource, parseRequestInfo, type RequestInfo } from './request-info.ts'
 import { DiscoveryRoutes } from './routes/discovery-routes.ts'
 
 export interface ApiServerOptions {
@@ -53,6 +55,8 @@ export interface ApiServerOptions {
   virtual?: Map<string, VirtualHandler>
   /** Serve HTTPS with this certificate (PEM). Client certificates are requested, not required. */
   tls?: { cert: string; key: string; ca?: string }
+  /** Write an audit log (audit.k8s.io/v1 Events) of changes and member-proxy requests; none when absent or path "". */
+  audit?: AuditOptions
 }
 
 /** Handles `<resource>/<subresource>` requests (e.g. "pods/log") that are not plain storage. */
@@ -64,7 +68,11 @@ const DEFAULT_SETTINGS: ServerSettings = {
   maxWatchBacklogBytes: 64 * 1024 * 1024,
 }
 
-/** Paths that answer without credentials, as system:public-info-viewer allows. */
+/**
+ * Paths that answer without credentials, as system:public-info-viewer allows. Credentials that
+ * are presented are still checked: a wrong token gets 401 here too, as from kube-apiserver
+ * (health checks with a bad credential must not look healthy).
+ */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version'])
 
 export class ApiServer {
@@ -78,9 +86,12 @@ export class ApiServer {
   /** Sockets of upgrade requests (exec/attach/port-forward sessions), destroyed on close(). */
   private readonly upgraded = new Set<Duplex>()
   private shuttingDown = false
+  /** Undefined when auditing is off: the request path then pays one property check. */
+  private readonly auditor: Auditor | undefined
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts
+    this.auditor = opts.audit?.path ? new Auditor(opts.audit, opts.log) : undefined
     this.registry = opts.registry
     this.settings = { ...DEFAULT_SETTINGS, ...opts.settings }
     this.discovery = new DiscoveryRoutes(opts.registry, opts.kubernetesVersion)
@@ -132,6 +143,16 @@ export class ApiServer {
     const deadline = setTimeout(() => this.server.closeAllConnections(), 5000)
     await closed
     clearTimeout(deadline)
+    if (this.auditor) {
+      // Responses' 'close' events (which record audit events) may trail the server's own.
+      await new Promise((r) => setImmediate(r))
+      await this.auditor.close()
+    }
+  }
+
+  /** Resolves when every audit event recorded so far has been written (tests). */
+  async flushAudit(): Promise<void> {
+    await this.auditor?.flush()
   }
 
   /**
@@ -170,16 +191,21 @@ export class ApiServer {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname
     const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams)
     res.setHeader('Audit-Id', reqId)
+    const audit: AuditRecord | undefined = this.auditor?.begin(req, info, url.searchParams, reqId, started)
     this.live.add(res)
     res.on('close', () => {
       this.live.delete(res)
       this.metrics.observe(info, res.statusCode, performance.now() - started)
+      // A connector that took an upgrade over wrote its 101 to the socket, not through res.
+      if (audit) this.auditor!.complete(audit, !res.headersSent && req.headers.upgrade ? 101 : res.statusCode)
     })
     const longRunning = info.verb === 'watch' || /^(log|exec|attach|portforward|proxy)/.test(info.subresource)
     const guard = longRunning
       ? undefined
       : setTimeout(() => {
-          writeError(res, timeout('request did not complete within the allowed duration'), this.opts.log, reqId)
+          const e = timeout('request did not complete within the allowed duration')
+          if (audit && !res.headersSent) audit.error = e.status
+          writeError(res, e, this.opts.log, reqId)
         }, this.opts.requestTimeoutMs ?? 60_000)
     try {
       if (this.shuttingDown) {
@@ -187,14 +213,21 @@ export class ApiServer {
         throw new StatusError(503, 'ServiceUnavailable', 'the server is shutting down')
       }
       let user: UserInfo | undefined
-      if (!PUBLIC_PATHS.has(path)) {
+      if (PUBLIC_PATHS.has(path)) {
+        if (req.headers.authorization && !(await this.opts.authenticator.authenticate(req))) throw unauthorized()
+      } else {
         user = await this.opts.authenticator.authenticate(req)
         if (!user) throw unauthorized()
+        if (audit) audit.user = user
         const authz = this.opts.authorizer
         if (authz) {
+          const authenticated = user
           user = impersonate(req, user, authz)
-          const attrs = requestAttributes(user, info, req.method ?? 'GET')
-          if (!authz.authorize(attrs).allowed) {
+          if (audit && user !== authenticated) audit.impersonatedUser = user
+          const attrs = requestAttributes(user, info, req.method ?? 'GET', url.searchParams)
+          const decision = authz.authorize(attrs)
+          if (audit) audit.decision = decision
+          if (!decision.allowed) {
             throw forbidden(
               forbiddenMessage(attrs),
               { group: info.apiGroup, resource: info.resource },
@@ -203,11 +236,15 @@ export class ApiServer {
           }
         }
       }
-      await this.route(req, res, path, url.searchParams, info, reqId, user)
+      await this.route(req, res, path, url.searchParams, info, reqId, user, audit)
     } catch (e) {
+      if (audit && e instanceof StatusError && !res.headersSent) audit.error = e.status
       writeError(res, e, this.opts.log, reqId)
     } finally {
       if (guard) clearTimeout(guard)
+      // A response ended by now is complete: record it before the client can act on it (tests
+      // and callers reading the log right after a response); others are recorded on 'close'.
+      if (audit && res.writableEnded) this.auditor!.complete(audit, res.statusCode)
     }
   }
 
@@ -219,6 +256,7 @@ export class ApiServer {
     info: RequestInfo,
     reqId: string,
     user: UserInfo | undefined,
+    audit: AuditRecord | undefined,
   ): Promise<void> {
     if (path === '/healthz' || path === '/livez' || path === '/readyz') {
       writeRaw(res, 200, 'text/plain; charset=utf-8', 'ok')
@@ -256,6 +294,7 @@ export class ApiServer {
       reqId,
       settings: this.settings,
       user,
+      audit,
       warn: (m) => {
         warnings.push(m)
         if (!res.headersSent)
@@ -267,7 +306,7 @@ export class ApiServer {
     }
     const sub = info.subresource
     if (sub && sub !== 'status') {
-      const connector = this.opts.connectors?.get(`${info.resource}/${sub}`)
+      const connector = this.opts.connectors?.get(`${info.resource}/${baseSubresource(sub)}`)
       if (connector) return connector(ctx, user!)
       if (sub === 'scale') return handleScale(ctx)
       if (sub === 'finalize' && info.resource === 'namespaces' && info.verb === 'update')
@@ -312,7 +351,8 @@ function headerSafe(s: string): string {
 }
 
 /** The attributes an authorizer decides on, from the parsed request. */
-function requestAttributes(user: UserInfo, info: RequestInfo, method: string): Attributes {
+function requestAttributes(user: UserInfo, info: RequestInfo, method: string, query: URLSearchParams): Attributes {
+  const fieldSelector = query.get('fieldSelector')
   return {
     user,
     verb: info.isResourceRequest ? info.verb : method.toLowerCase(),
@@ -321,9 +361,10 @@ function requestAttributes(user: UserInfo, info: RequestInfo, method: string): A
     apiGroup: info.apiGroup,
     apiVersion: info.apiVersion,
     resource: info.resource,
-    subresource: info.subresource,
+    subresource: baseSubresource(info.subresource),
     namespace: info.namespace,
     name: info.name,
+    ...(fieldSelector ? { fieldSelector } : {}),
   }
 }
 

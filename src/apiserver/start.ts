@@ -18,7 +18,11 @@ import { openStorage } from '../storage/index.ts'
 import type { Storage } from '../storage/interface.ts'
 import { realClock } from '../util/clock.ts'
 import { ServiceAllocator } from './admission/service-allocator.ts'
-import { type Authenticator, UnionAuthenticator } from './authn.ts'
+import type { AuditOptions } from './audit/auditor.ts'
+import { ServiceAccountTokens } from './authn/serviceaccount-tokens.ts'
+import { tokenRequestConnector, withTokenRequest } from './authn/token-request.ts'
+import { tokenReviewHandler } from './authn/token-review.ts'
+import { type Authenticator, UnionAuthenticator, X509Authenticator } from './authn.ts'
 import type { Authorizer } from './authz/attributes.ts'
 import { ensureBootstrapPolicy } from './authz/bootstrap-policy.ts'
 import { AuthorizerChain } from './authz/privileged.ts'
@@ -54,6 +58,8 @@ export interface StartOptions {
   authorizers?: Authorizer[]
   /** More handlers for virtual (create-only, never stored) kinds, keyed "group/plural". */
   virtual?: Map<string, VirtualHandler>
+  /** The audit log (kube-apiserver --audit-log-*); off when absent or its path is "". */
+  audit?: AuditOptions
 }
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12'
@@ -96,22 +102,40 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   const rbac = new RBACAuthorizer({ client, log: opts.log })
   await rbac.start()
   const authorizer = new AuthorizerChain(rbac, opts.authorizers)
+  // ServiceAccount tokens (TokenRequest, TokenReview) on every server; signing key in DATA_DIR/pki/sa.key.
+  const saTokens = new ServiceAccountTokens({ dataDir: opts.dataDir, client })
+  const tokenReview = tokenReviewHandler(
+    saTokens,
+    new UnionAuthenticator([opts.authenticator, ...(opts.authenticators ?? [])]),
+  )
   const server = new ApiServer({
     authorizer,
-    virtual: new Map([...reviewHandlers(authorizer, rbac), ...(opts.virtual ?? [])]),
+    virtual: new Map([
+      ...reviewHandlers(authorizer, rbac),
+      ['authentication.k8s.io/tokenreviews', tokenReview],
+      ...(opts.virtual ?? []),
+    ]),
     registry,
-    authenticator: opts.authenticators?.length
-      ? new UnionAuthenticator([opts.authenticator, ...opts.authenticators])
-      : opts.authenticator,
+    // Client certificates first (verified by the TLS layer against the server's CA), then tokens.
+    authenticator: new UnionAuthenticator([
+      ...(opts.tls?.ca ? [new X509Authenticator()] : []),
+      opts.authenticator,
+      ...(opts.authenticators ?? []),
+      saTokens,
+    ]),
     log: opts.log,
     kubernetesVersion: opts.kubernetesVersion,
     settings: opts.settings,
-    connectors: opts.connectors,
+    connectors: withTokenRequest(opts.connectors, tokenRequestConnector(saTokens, client)),
     tls: opts.tls,
+    audit: opts.audit,
   })
   const address = await server.listen(opts.host, opts.port)
   await ensureKubernetesService(registry, services.firstIP, address.port)
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  // On a wildcard address the server reaches itself (and kubeconfigs written beside it) over
+  // loopback: "0.0.0.0" is no destination, and no serving certificate names it.
+  const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address
+  const host = address.family === 'IPv6' ? `[${reachable}]` : reachable
   let closed = false
   return {
     server,

@@ -1,14 +1,25 @@
 // Demo content for `flotilla server --demo` (what `npm start` shows a new user): three simulated
 // member clusters — a data centre and two clouds, with different providers, regions and sizes —
-// started in this process with a small application running in each. Importing them into the hub
-// (so they appear as Cluster objects, reachable through the hub) arrives with cluster import.
+// started in this process with a small application running in each, and imported into the hub
+// (a kubeconfig Secret and a Cluster each, as `flotilla cluster import` makes them).
 
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { resources } from '../client/client.ts'
+import {
+  CLUSTER_SECRET_NAMESPACE,
+  clusterResource,
+  DEFAULT_KUBECONFIG_KEY,
+  PLATFORM_GROUP,
+  PLATFORM_VERSION,
+} from '../apis/platform/cluster.ts'
+import { type Client, resources } from '../client/client.ts'
+import { LocalClient } from '../client/local-client.ts'
+import type { Hub } from '../hub/start.ts'
 import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { type Sim, startSim } from '../sim/start.ts'
+import { secretNameFor } from './cluster-import.ts'
 
 interface DemoCluster {
   name: string
@@ -18,6 +29,7 @@ interface DemoCluster {
   region: string
   zones: string[]
   provider: string
+  displayName: string
 }
 
 const CLUSTERS: DemoCluster[] = [
@@ -29,6 +41,7 @@ const CLUSTERS: DemoCluster[] = [
     region: 'cn-east',
     zones: ['rack-a', 'rack-b'],
     provider: 'on-prem',
+    displayName: 'Shanghai data centre',
   },
   {
     name: 'aws-frankfurt',
@@ -38,6 +51,7 @@ const CLUSTERS: DemoCluster[] = [
     region: 'eu-central-1',
     zones: ['eu-central-1a', 'eu-central-1b'],
     provider: 'aws',
+    displayName: 'AWS Frankfurt',
   },
   {
     name: 'ali-hangzhou',
@@ -47,6 +61,7 @@ const CLUSTERS: DemoCluster[] = [
     region: 'cn-hangzhou',
     zones: ['cn-hangzhou-h'],
     provider: 'alibaba',
+    displayName: 'Alibaba Cloud Hangzhou',
   },
 ]
 
@@ -89,7 +104,57 @@ export interface Demo {
   close(): Promise<void>
 }
 
-export async function startDemo(dataDir: string, log: Logger): Promise<Demo> {
+/**
+ * Imports the demo's sims into the hub, in-process. A restart with the same data dir finds the
+ * Secrets and Clusters there: each sim listens on a new port, so the Secret is updated and the
+ * hub reconnects with it; the Cluster's spec is set back to the demo's.
+ */
+async function importDemoClusters(client: Client, sims: Sim[]): Promise<void> {
+  for (const [i, sim] of sims.entries()) {
+    const c = CLUSTERS[i]
+    const data = { [DEFAULT_KUBECONFIG_KEY]: Buffer.from(readFileSync(sim.kubeconfig, 'utf8')).toString('base64') }
+    const secretName = secretNameFor(c.name)
+    const labels = { 'platform.flotilla.dev/cluster': c.name }
+    try {
+      await client.create(resources.secrets, CLUSTER_SECRET_NAMESPACE, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: secretName, namespace: CLUSTER_SECRET_NAMESPACE, labels },
+        type: 'Opaque',
+        data,
+      })
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e
+      await client.patch(resources.secrets, CLUSTER_SECRET_NAMESPACE, secretName, 'merge', {
+        metadata: { labels },
+        data,
+      })
+    }
+    const spec = {
+      connection: {
+        mode: 'Import',
+        kubeconfigSecretRef: { namespace: CLUSTER_SECRET_NAMESPACE, name: secretName, key: DEFAULT_KUBECONFIG_KEY },
+      },
+      provider: c.provider,
+      region: c.region,
+      zones: c.zones,
+      displayName: c.displayName,
+    }
+    try {
+      await client.create(clusterResource, '', {
+        apiVersion: `${PLATFORM_GROUP}/${PLATFORM_VERSION}`,
+        kind: 'Cluster',
+        metadata: { name: c.name },
+        spec,
+      })
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e
+      await client.patch(clusterResource, '', c.name, 'merge', { spec })
+    }
+  }
+}
+
+export async function startDemo(dataDir: string, log: Logger, hub?: Hub): Promise<Demo> {
   const clusters = await Promise.all(
     CLUSTERS.map((c) =>
       startSim({
@@ -117,13 +182,19 @@ export async function startDemo(dataDir: string, log: Logger): Promise<Demo> {
       }
     }
   }
+  if (hub) await importDemoClusters(new LocalClient(hub.api.registry, 'flotilla-demo'), clusters)
   const lines = [
-    'Demo: three simulated member clusters are running, each with a "web" Deployment:',
+    `Demo: three simulated member clusters are running, each with a "web" Deployment${hub ? ', imported into the hub' : ''}:`,
     ...clusters.map(
       (s, i) =>
         `  ${s.name.padEnd(14)} ${CLUSTERS[i].provider.padEnd(8)} ${CLUSTERS[i].region.padEnd(13)} kubectl --kubeconfig ${s.kubeconfig} get pods`,
     ),
-    'Importing them into this hub (clusters reachable through the hub) arrives with cluster import.',
+    ...(hub
+      ? [
+          `See them from the hub: kubectl --kubeconfig ${hub.adminKubeconfig} get clusters`,
+          `  (and kubectl --kubeconfig ${hub.adminKubeconfig} describe cluster ${CLUSTERS[0].name} for its operation log)`,
+        ]
+      : []),
   ]
   return {
     clusters,

@@ -1,5 +1,7 @@
 // Command dispatch. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
 
+import { runCluster } from './cluster.ts'
+import { runKubeconfig } from './kubeconfig-cmd.ts'
 import { runServer } from './server.ts'
 import { runSim } from './sim.ts'
 import { UsageError } from './usage.ts'
@@ -7,6 +9,8 @@ import { UsageError } from './usage.ts'
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   server: { summary: 'run a Flotilla API server (the hub)', run: runServer },
   sim: { summary: 'run a simulated member cluster (nodes, pods, controllers)', run: runSim },
+  cluster: { summary: 'import, list and delete member clusters of a hub', run: runCluster },
+  kubeconfig: { summary: 'issue, list and revoke temporary kubeconfigs for member clusters', run: runKubeconfig },
 }
 
 function help(): string {

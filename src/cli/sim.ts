@@ -19,7 +19,7 @@ Flags:
   --nodes N                  worker nodes (default 3)
   --control-plane-nodes N    control-plane nodes, tainted NoSchedule (default 0)
   --data-dir DIR             data and kubeconfig (default ./.flotilla-sim/NAME)
-  --listen HOST:PORT         address to serve on (default 127.0.0.1:0, a free port; loopback only)
+  --listen HOST:PORT         address to serve on (default 127.0.0.1:0, a free port)
   --node-cpu Q               cpu per node (default 8)
   --node-memory Q            memory per node (default 32Gi)
   --node-pods N              pods per node (default 110)

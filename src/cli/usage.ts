@@ -31,21 +31,16 @@ export function parseHostPort(value: string): { host: string; port: number } {
   return { host: m[1] ?? m[2], port }
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
-}
-
-/** The flags every serving command shares, checked: a loopback listen address, sync mode, log level. */
+/**
+ * The flags every serving command shares, checked: listen address, sync mode, log level. Any
+ * address is allowed: every request is authenticated (client certificates, ServiceAccount and
+ * hub-issued tokens) and authorized by RBAC, on the hub and on simulated members alike.
+ */
 export function checkServingFlags(v: { listen: string; 'storage-sync': string; 'log-level': string }): {
   host: string
   port: number
 } {
   const { host, port } = parseHostPort(v.listen)
-  if (!isLoopback(host)) {
-    throw new UsageError(
-      `refusing to listen on ${host}: serving beyond loopback needs authorization (RBAC), which is not enabled yet`,
-    )
-  }
   if (v['storage-sync'] !== 'full' && v['storage-sync'] !== 'normal') {
     throw new UsageError('--storage-sync must be "full" or "normal"')
   }

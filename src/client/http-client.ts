@@ -228,11 +228,19 @@ export class HttpClient implements Client {
         req.destroy()
         finish()
       }
+      // A server that never answers must not hold the watch open forever: bound the wait for
+      // the response head (the stream itself may then stay quiet as long as it likes).
+      const headTimer = setTimeout(
+        () => req.destroy(Object.assign(new Error('watch got no response in time'), { code: 'ETIMEDOUT' })),
+        this.opts.timeoutMs ?? 30_000,
+      )
       req.once('error', (e) => {
+        clearTimeout(headTimer)
         reject(e)
         finish()
       })
       req.once('response', (res: IncomingMessage) => {
+        clearTimeout(headTimer)
         const status = res.statusCode ?? 0
         if (status < 200 || status > 299) {
           const chunks: Buffer[] = []

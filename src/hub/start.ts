@@ -3,20 +3,26 @@
 // hub's controllers and connectors (cluster import and health, the proxy to members, hub-issued
 // kubeconfig tokens). `flotilla server` and the tests start the hub through here.
 
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { X509Certificate } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { builtinKinds } from '../apis/index.ts'
 import { platformKinds } from '../apis/platform/index.ts'
-import { StaticTokenAuthenticator } from '../apiserver/authn.ts'
+import type { AuditOptions } from '../apiserver/audit/auditor.ts'
+import { type Authenticator, UnionAuthenticator } from '../apiserver/authn.ts'
 import type { Connector } from '../apiserver/server.ts'
 import { type RunningApiServer, startApiServer } from '../apiserver/start.ts'
 import { writeKubeconfig } from '../cli/kubeconfig.ts'
+import { LocalClient } from '../client/local-client.ts'
 import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
-import { defaultSANs, ensureServingCertificate } from '../security/pki.ts'
+import { defaultSANs, ensureServingCertificate, issueClientCertificate } from '../security/pki.ts'
 import { type Clock, realClock } from '../util/clock.ts'
+import { ClusterController } from './clusters/cluster-controller.ts'
 import { MemberDirectory } from './members/directory.ts'
+import { clusterProxyConnector } from './proxy/connector.ts'
+import { ensurePlatformRoles } from './rbac/platform-roles.ts'
+import { hubAccessTokens } from './tokens/tokens.ts'
 
 /** Where the hub keeps member credentials (kubeconfig Secrets) and its own agents' objects. */
 export const HUB_SYSTEM_NAMESPACE = 'flotilla-system'
@@ -35,6 +41,13 @@ export interface HubOptions {
   clusterHealthIntervalMs?: number
   /** Without a successful check for this long a member is Disconnected (--cluster-grace-period, default 40 s). */
   clusterGracePeriodMs?: number
+  /**
+   * The audit log; on by default at DATA_DIR/audit.log (100 MB files, 10 backups). A path of ""
+   * turns it off, "-" writes to standard output.
+   */
+  audit?: Partial<AuditOptions>
+  /** More authenticators, tried after the built-in ones (tests' static-token users ...). */
+  authenticators?: Authenticator[]
 }
 
 export interface Hub {
@@ -56,14 +69,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const log = opts.log
   const clock = opts.clock ?? realClock
-  void clock
 
-  const token = adminToken(dataDir)
-  const authenticator = new StaticTokenAuthenticator()
-  authenticator.add(token, { username: 'flotilla-admin', groups: ['system:masters', 'system:authenticated'] })
+  // The administrator authenticates with a client certificate (admin.kubeconfig), so the hub
+  // has no static tokens: x509, ServiceAccount and hub-issued tokens are all verifiable.
+  const authenticator = new UnionAuthenticator([])
 
   const members = new MemberDirectory()
   const connectors = new Map<string, Connector>()
+  connectors.set('clusters/proxy', clusterProxyConnector({ members, log }))
+  // Hub-issued kubeconfig tokens: authenticated from an in-memory index, owners may list/revoke.
+  const tokens = hubAccessTokens(clock, log)
   const pki = ensureServingCertificate(dataDir, defaultSANs(opts.host, opts.tlsSANs))
   const api = await startApiServer({
     dataDir,
@@ -75,14 +90,31 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     sync: opts.sync ?? 'full',
     connectors,
     tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
+    authenticators: [tokens.authenticator, ...(opts.authenticators ?? [])],
+    authorizers: [tokens.authorizer],
+    audit: { ...opts.audit, path: opts.audit?.path ?? join(dataDir, 'audit.log') },
   })
   await ensureNamespace(api, HUB_SYSTEM_NAMESPACE)
+  await ensurePlatformRoles(new LocalClient(api.registry, 'flotilla-hub'))
+  await tokens.start({ registry: api.registry, connectors, caCert: pki.caCert, hubURL: () => api.url })
+  const clusters = new ClusterController({
+    client: new LocalClient(api.registry, 'flotilla-cluster-controller'),
+    members,
+    namespace: HUB_SYSTEM_NAMESPACE,
+    clock,
+    log: log.with({ controller: 'cluster-controller' }),
+    healthIntervalMs: opts.clusterHealthIntervalMs ?? 10_000,
+    gracePeriodMs: opts.clusterGracePeriodMs ?? 40_000,
+  })
+  await clusters.start()
 
   const adminKubeconfig = join(dataDir, 'admin.kubeconfig')
+  const admin = adminCertificate(dataDir, pki.caCert)
   writeKubeconfig(adminKubeconfig, {
     name: 'flotilla',
     server: api.url,
-    token,
+    clientCertificateData: Buffer.from(admin.cert).toString('base64'),
+    clientKeyData: Buffer.from(admin.key).toString('base64'),
     certificateAuthorityData: Buffer.from(pki.caCert).toString('base64'),
   })
 
@@ -96,11 +128,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     members,
     async settle() {
       await api.settle()
+      await clusters.idle()
     },
     async close() {
       if (closed) return
       closed = true
+      clusters.stop()
       members.close()
+      tokens.stop()
       await api.close()
     },
   }
@@ -114,11 +149,35 @@ async function ensureNamespace(api: RunningApiServer, name: string): Promise<voi
   }
 }
 
-/** The admin bearer token, created on first start and kept in the data dir (mode 0600). */
-function adminToken(dataDir: string): string {
-  const path = join(dataDir, 'admin.token')
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim()
-  const token = randomBytes(32).toString('base64url')
-  writeFileSync(path, `${token}\n`, { mode: 0o600 })
-  return token
+export const ADMIN_USER = 'flotilla-admin'
+export const ADMIN_GROUPS = ['system:masters']
+/** The admin certificate is reissued when it has less than this left (it is valid for a year). */
+const ADMIN_RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000
+
+/**
+ * The administrator's client certificate (CN flotilla-admin, O system:masters), kept in
+ * DATA_DIR/pki/admin.{crt,key} so admin.kubeconfig stays the same across restarts; reissued
+ * when missing, expiring within 30 days, or not signed by the current CA.
+ */
+function adminCertificate(dataDir: string, caCert: string): { cert: string; key: string } {
+  const certPath = join(dataDir, 'pki', 'admin.crt')
+  const keyPath = join(dataDir, 'pki', 'admin.key')
+  // The bearer token earlier versions kept: no longer accepted, so no longer worth keeping.
+  rmSync(join(dataDir, 'admin.token'), { force: true })
+  if (existsSync(certPath) && existsSync(keyPath)) {
+    const pair = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') }
+    try {
+      const x = new X509Certificate(pair.cert)
+      const fresh = Date.parse(x.validTo) - Date.now() > ADMIN_RENEW_BEFORE_MS
+      if (fresh && x.checkIssued(new X509Certificate(caCert)) && x.verify(new X509Certificate(caCert).publicKey)) {
+        return pair
+      }
+    } catch {
+      // Unreadable: issue a new one below.
+    }
+  }
+  const pair = issueClientCertificate(dataDir, ADMIN_USER, ADMIN_GROUPS)
+  writeFileSync(certPath, pair.cert, { mode: 0o644 })
+  writeFileSync(keyPath, pair.key, { mode: 0o600 })
+  return pair
 }

@@ -2,7 +2,7 @@
 // field selectors, name validation, status/scale subresources and the generic registry all
 // read this one object; a CustomResourceDefinition becomes a KindDef at run time.
 
-import type { FieldError } from './errors.ts'
+import type { FieldError, StatusError } from './errors.ts'
 import type { KubeObject } from './object.ts'
 
 export type Scope = 'Namespaced' | 'Cluster'
@@ -56,6 +56,11 @@ export interface KindHooks {
   pendingFinalization?: (obj: KubeObject) => boolean
   /** Adjusts an object whose deletion is pending (e.g. Namespace status.phase Terminating). */
   prepareForDelete?: (obj: KubeObject) => void
+  /**
+   * Refuses a deletion (e.g. a Cluster with spec.deleteProtection) with the error to return;
+   * checked on DELETE and on each object of a DELETE collection, before anything is written.
+   */
+  validateDelete?: (obj: KubeObject) => StatusError | undefined
 }
 
 export interface KindDef extends KindHooks {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { AuditOptions } from '../apiserver/audit/auditor.ts'
 import { StaticTokenAuthenticator } from '../apiserver/authn.ts'
 import type { ServerSettings } from '../apiserver/handlers/context.ts'
 import type { Registry } from '../apiserver/registry/registry.ts'
@@ -47,6 +48,8 @@ export interface SimOptions extends Omit<SimControllersOptions, 'cluster'> {
   settings?: Partial<ServerSettings>
   /** Extra names for the serving certificate. */
   sans?: string[]
+  /** Write an audit log (off by default: simulated members are test and demo fixtures). */
+  audit?: AuditOptions
 }
 
 export interface Sim {
@@ -108,6 +111,7 @@ export async function startSim(opts: SimOptions): Promise<Sim> {
     serviceCIDR: opts.serviceCIDR,
     connectors: opts.streams === false ? undefined : podStreamConnectors({ clock }),
     tls: { cert: pki.cert, key: pki.key, ca: pki.caCert },
+    audit: opts.audit,
   })
   const client = new LocalClient(server.registry, 'flotilla-sim')
   const manager = new ControllerManager()

@@ -80,7 +80,7 @@ describe('HttpClient', () => {
     assert.equal(first.items.length, 3)
     assert.ok(first.continue)
     const names = first.items.map((o) => o.metadata.name)
-    let cont = first.continue
+    let cont: string | undefined = first.continue
     while (cont) {
       const page = await client.list(resources.configmaps, 'default', {
         labelSelector: 'app=x',

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Agent, fetch as undiciFetch } from 'undici'
-import { parse as parseYaml } from 'yaml'
+import { restConfigFromKubeconfig } from '../../src/client/rest-config.ts'
 
 const REPO = resolve(import.meta.dirname, '..', '..')
 const BIN = join(REPO, 'bin', 'flotilla.ts')
@@ -115,14 +115,16 @@ export async function startCliServer(opts: CliServerOptions = {}): Promise<CliSe
   })
 
   const kubeconfig = join(dataDir, 'admin.kubeconfig')
-  const kc = parseYaml(readFileSync(kubeconfig, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[]
-    users: { user: { token: string } }[]
-  }
-  const caCert = Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8')
-  const token = kc.users[0].user.token
+  const admin = restConfigFromKubeconfig(readFileSync(kubeconfig, 'utf8'))
+  const caCert = admin.ca ?? ''
   // Kept-alive connections: a TLS handshake per request would dominate request-heavy tests.
-  const dispatcher = new Agent({ connect: { ca: caCert }, keepAliveTimeout: 30_000 })
+  const dispatcher = new Agent({
+    connect: { ca: caCert, cert: admin.cert, key: admin.key },
+    keepAliveTimeout: 30_000,
+  })
+  // The hub's admin kubeconfig holds a client certificate; tests that speak raw HTTP want a
+  // bearer token, so they get one of a cluster-admin ServiceAccount through TokenRequest.
+  const token = admin.token ?? (await adminServiceAccountToken(url, dispatcher))
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     if (exitInfo === undefined) child.kill(signal)
@@ -167,4 +169,36 @@ export async function startCliServer(opts: CliServerOptions = {}): Promise<CliSe
 /** Removes a data directory made for a CLI server. */
 export function removeDataDir(dataDir: string): void {
   rmSync(dataDir, { recursive: true, force: true })
+}
+
+/** A token of ServiceAccount kube-system/flotilla-test-admin, bound to cluster-admin (made if missing). */
+async function adminServiceAccountToken(url: string, dispatcher: Agent): Promise<string> {
+  const call = async (path: string, body: unknown, okStatuses: number[]) => {
+    const r = await undiciFetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher,
+    })
+    const text = await r.text()
+    if (!okStatuses.includes(r.status)) throw new Error(`POST ${path}: ${r.status} ${text}`)
+    return text
+  }
+  const name = 'flotilla-test-admin'
+  await call('/api/v1/namespaces/kube-system/serviceaccounts', { metadata: { name } }, [201, 409])
+  await call(
+    '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    {
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: 'kube-system' }],
+    },
+    [201, 409],
+  )
+  const tr = await call(
+    `/api/v1/namespaces/kube-system/serviceaccounts/${name}/token`,
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 86400 } },
+    [201],
+  )
+  return (JSON.parse(tr) as { status: { token: string } }).status.token
 }

@@ -1,4 +1,5 @@
-// authentication.k8s.io/v1: SelfSubjectReview (kubectl auth whoami). Create-only, not stored.
+// authentication.k8s.io/v1: SelfSubjectReview (kubectl auth whoami) and TokenReview (is this
+// bearer token valid, and whose is it). Create-only, not stored.
 
 import { defineKind, type KindDef } from '../../machinery/kinds.ts'
 
@@ -8,6 +9,15 @@ export const authenticationKinds: KindDef[] = [
     version: 'v1',
     kind: 'SelfSubjectReview',
     plural: 'selfsubjectreviews',
+    scope: 'Cluster',
+    verbs: ['create'],
+    virtual: true,
+  }),
+  defineKind({
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    kind: 'TokenReview',
+    plural: 'tokenreviews',
     scope: 'Cluster',
     verbs: ['create'],
     virtual: true,

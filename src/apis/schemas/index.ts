@@ -67,7 +67,10 @@ register('authorization.k8s.io', 'v1', {
   SelfSubjectRulesReview: reviews.SelfSubjectRulesReview,
   SubjectAccessReview: reviews.SubjectAccessReview,
 })
-register('authentication.k8s.io', 'v1', { SelfSubjectReview: reviews.SelfSubjectReview })
+register('authentication.k8s.io', 'v1', {
+  SelfSubjectReview: reviews.SelfSubjectReview,
+  TokenReview: reviews.TokenReview,
+})
 register('apiextensions.k8s.io', 'v1', { CustomResourceDefinition: apiextensions.CustomResourceDefinition })
 
 /** The schema of a built-in kind ("" is the core group), or undefined for anything else. */

@@ -120,3 +120,27 @@ export const SelfSubjectReview = kind(
     ),
   },
 )
+
+export const TokenReview = kind(
+  'io.k8s.api.authentication.v1.TokenReview',
+  { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview' },
+  'Asks the server whether a token is valid and whom it authenticates.',
+  {
+    spec: embed(
+      struct('io.k8s.api.authentication.v1.TokenReviewSpec', 'The token to check.', {
+        token: str('The opaque bearer token.'),
+        audiences: strList('Identifiers the token must be valid for (any one of them); the API audiences when empty.'),
+      }),
+      'The token to check.',
+    ),
+    status: embed(
+      struct('io.k8s.api.authentication.v1.TokenReviewStatus', 'The answer, filled in by the server.', {
+        authenticated: bool('Whether the token is valid.'),
+        user: embed(UserInfo, 'The user the token stands for.'),
+        audiences: strList('The requested audiences the token is valid for.'),
+        error: str('Why the token is not valid.'),
+      }),
+      'The answer, filled in by the server.',
+    ),
+  },
+)

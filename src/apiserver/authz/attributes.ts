@@ -15,6 +15,11 @@ export interface Attributes {
   subresource: string
   namespace: string
   name: string
+  /**
+   * The request's fieldSelector (list/watch), as kube-apiserver 1.31+ passes it to
+   * authorizers: lets an authorizer allow a list only when it is pinned to allowed objects.
+   */
+  fieldSelector?: string
 }
 
 export interface Decision {

@@ -9,8 +9,8 @@ import type { UserInfo } from '../authn.ts'
 import type { Attributes, Authorizer } from './attributes.ts'
 import type { PolicyRule } from './rules.ts'
 
-/** Answers a create of a virtual (never stored) kind for the requesting user. */
-export type VirtualHandler = (obj: KubeObject, user: UserInfo, namespace: string) => KubeObject
+/** Answers a create of a virtual (never stored) kind for the requesting user (TokenReview answers asynchronously). */
+export type VirtualHandler = (obj: KubeObject, user: UserInfo, namespace: string) => KubeObject | Promise<KubeObject>
 
 interface ResourceAttributes {
   namespace?: string

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../../log/logger.ts'
+import type { AuditRecord } from '../audit/events.ts'
 import type { UserInfo } from '../authn.ts'
 import type { Registry } from '../registry/registry.ts'
 import type { Store } from '../registry/store.ts'
@@ -31,4 +32,6 @@ export interface RequestContext {
   user?: UserInfo
   /** Called when a handler wants a warning shown by kubectl ("Warning: ..."). */
   warn: (message: string) => void
+  /** The request's audit record when it is audited (a create reports the name it made). */
+  audit?: AuditRecord
 }

@@ -12,5 +12,5 @@ export async function handleVirtualCreate(ctx: RequestContext, handler: VirtualH
   const obj = checkBodyKind(ctx.store, decodeDocument(await readBody(ctx.req), ctx.req.headers['content-type']))
   obj.apiVersion = ctx.store.apiVersion
   obj.kind = ctx.store.def.kind
-  writeJson(ctx.res, 201, handler(obj, user, ctx.info.namespace))
+  writeJson(ctx.res, 201, await handler(obj, user, ctx.info.namespace))
 }

@@ -70,6 +70,7 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
     dryRun: opts.dryRun,
     fieldManager: fieldManagerOf(opts, req.headers['user-agent']),
   })
+  if (ctx.audit) ctx.audit.createdName = created.metadata.name
   writeObject(ctx, output, created, 201)
 }
 

@@ -274,6 +274,8 @@ export class Store {
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
         )
       }
+      const refused = this.def.validateDelete?.(current)
+      if (refused) throw refused
       const next = this.prepareDelete(current, opts)
       try {
         if (!next) {

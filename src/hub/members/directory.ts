@@ -5,6 +5,7 @@
 // clients read it. Removing a member destroys its pooled connections.
 
 import type { Agent as HttpAgent } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { authHeadersFor, httpsAgentFor, type RestConfig } from '../../client/rest-config.ts'
 
 export interface MemberEndpoint {
@@ -17,6 +18,12 @@ export interface MemberEndpoint {
   authHeaders: Record<string, string>
   /** The config the endpoint was built from (TLS settings for raw upgrade connections). */
   config: RestConfig
+  /**
+   * Opens a new connection to the member's API server (TLS already set up, e.g. a stream through
+   * an agent's tunnel). The proxy uses it for upgraded sessions (exec, port-forward) when set;
+   * otherwise they take a connection from `agent`.
+   */
+  connect?: () => Duplex
 }
 
 export class MemberDirectory {

@@ -1,0 +1,133 @@
+// The hub's proxy to its members: the `clusters/proxy` subresource of platform.flotilla.dev
+// Cluster, as Karmada serves `cluster.karmada.io/v1alpha1/clusters/NAME/proxy/...`.
+//
+//   /apis/platform.flotilla.dev/v1alpha1/clusters/NAME/proxy/<member path>?<query>
+//
+// The API server has already authenticated the caller, applied any Impersonate-* headers and
+// checked hub RBAC on `clusters/proxy` (verb from the HTTP method, as kube-apiserver does for
+// pods/proxy). Here: 404 when there is no such Cluster, 503 when it is not connected, otherwise
+// the request goes to the member with the hub's credential for it, impersonating the caller's
+// mapped identity (src/hub/identity), so the member's own RBAC decides.
+
+import type { UserInfo } from '../../apiserver/authn.ts'
+import type { RequestContext } from '../../apiserver/handlers/context.ts'
+import type { Connector } from '../../apiserver/server.ts'
+import type { Logger } from '../../log/logger.ts'
+import { serviceUnavailable } from '../../machinery/errors.ts'
+import { ensureHubAdminBinding, hubAdminAccessAllowed } from '../identity/admin-binding.ts'
+import { impersonationHeaders, memberIdentity } from '../identity/member-identity.ts'
+import type { MemberDirectory, MemberEndpoint } from '../members/directory.ts'
+import { endpointClient } from './endpoint-client.ts'
+import { forward } from './forward.ts'
+import { forwardUpgrade } from './upgrade.ts'
+
+export interface ClusterProxyOptions {
+  members: MemberDirectory
+  log: Logger
+  /**
+   * Make sure each member has the `flotilla:hub-admins` binding before the first request the
+   * proxy sends it (default true; the import controller normally has done it already).
+   */
+  ensureAdminBinding?: boolean
+}
+
+/** How long a plain request may wait for the member's status line (streams are exempt). */
+const HEADERS_TIMEOUT_MS = 60_000
+/** After a failed attempt to create the admin binding, the next try waits this long. */
+const ADMIN_BINDING_RETRY_MS = 30_000
+
+export function clusterProxyConnector(opts: ClusterProxyOptions): Connector {
+  const adminBinding = opts.ensureAdminBinding === false ? undefined : new AdminBindingOnce(opts.log)
+  return async (ctx: RequestContext, user: UserInfo) => {
+    const cluster = ctx.info.name
+    const endpoint = opts.members.get(cluster)
+    if (!endpoint) {
+      await ctx.store.get('', cluster) // NotFound when there is no such Cluster
+      throw serviceUnavailable(`the member cluster "${cluster}" is not connected to the hub`)
+    }
+    await adminBinding?.ensure(ctx, endpoint)
+    const f = {
+      cluster,
+      endpoint,
+      req: ctx.req,
+      res: ctx.res,
+      path: memberPath(ctx),
+      extraHeaders: impersonationHeaders(memberIdentity(user)),
+      auditId: ctx.reqId,
+    }
+    // Node's parser marks requests that arrived through the server's 'upgrade' event.
+    if ((ctx.req as { upgrade?: boolean }).upgrade) return forwardUpgrade(f)
+    return forward({ ...f, headersTimeoutMs: isStream(ctx.query) ? undefined : HEADERS_TIMEOUT_MS })
+  }
+}
+
+/**
+ * The member-side path and query: what follows `/proxy` in the (normalised) path the hub
+ * authorised, a trailing slash if the caller sent one, and the query exactly as sent.
+ */
+function memberPath(ctx: RequestContext): string {
+  const sub = ctx.info.subresource
+  const rest = sub.length > 'proxy'.length ? sub.slice('proxy/'.length) : ''
+  const url = ctx.req.url ?? '/'
+  const q = url.indexOf('?')
+  const rawPath = q < 0 ? url : url.slice(0, q)
+  const trailing = rest && rawPath.endsWith('/') ? '/' : ''
+  return `/${rest}${trailing}${q < 0 ? '' : url.slice(q)}`
+}
+
+/** Watches and followed logs may be silent for a long time before their first byte. */
+function isStream(query: URLSearchParams): boolean {
+  const on = (k: string) => {
+    const v = query.get(k)
+    return v === 'true' || v === '1'
+  }
+  return on('watch') || on('follow')
+}
+
+/**
+ * Runs ensureHubAdminBinding once per member endpoint (a new endpoint, after a reconnect with new
+ * credentials, is checked again), unless the Cluster opts out. Concurrent first requests share
+ * one attempt; a failure is logged and retried later, and never fails the request itself (the
+ * member's RBAC then decides as it would anyway).
+ */
+class AdminBindingOnce {
+  private readonly log: Logger
+  private readonly state = new WeakMap<MemberEndpoint, { pending?: Promise<void>; ok: boolean; retryAt: number }>()
+
+  constructor(log: Logger) {
+    this.log = log
+  }
+
+  async ensure(ctx: RequestContext, endpoint: MemberEndpoint): Promise<void> {
+    let s = this.state.get(endpoint)
+    if (s?.ok) return
+    if (s?.pending) return s.pending
+    if (s && Date.now() < s.retryAt) return
+    // NotFound here (the Cluster is gone while its endpoint lingers) is the request's answer.
+    const clusterObj = await ctx.store.get('', endpoint.cluster)
+    s = this.state.get(endpoint)
+    if (s?.ok) return
+    if (s?.pending) return s.pending
+    const st: { pending?: Promise<void>; ok: boolean; retryAt: number } = { ok: false, retryAt: 0 }
+    this.state.set(endpoint, st)
+    st.pending = (async () => {
+      try {
+        if (hubAdminAccessAllowed(clusterObj)) {
+          const result = await ensureHubAdminBinding(endpointClient(endpoint))
+          if (result !== 'unchanged')
+            this.log.info('Hub admin binding in member', { cluster: endpoint.cluster, result })
+        }
+        st.ok = true
+      } catch (e) {
+        st.retryAt = Date.now() + ADMIN_BINDING_RETRY_MS
+        this.log.warn('Could not ensure the hub admin binding in member', {
+          cluster: endpoint.cluster,
+          err: (e as Error).message,
+        })
+      } finally {
+        st.pending = undefined
+      }
+    })()
+    return st.pending
+  }
+}
