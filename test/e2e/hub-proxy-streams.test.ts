@@ -4,12 +4,11 @@
 // front of a simulated member whose kubelet runs the pod.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
 import { resources } from '../../src/client/client.ts'
 import { startTestHub, type TestHub } from '../helpers/hub.ts'
 import { importSim, proxyKubeconfig, proxyPath } from '../helpers/hub-proxy.ts'
-import { Kubectl, kubectlBinaries } from '../helpers/kubectl.ts'
+import { followUntil, Kubectl, kubectlBinaries } from '../helpers/kubectl.ts'
 import { eventually, startTestSim, type TestSim } from '../helpers/sim.ts'
 
 const binaries = kubectlBinaries()
@@ -91,38 +90,3 @@ describe('streams through the hub proxy', { concurrency: false }, () => {
     assert.equal(res.status, 404)
   })
 })
-
-/**
- * Runs a following kubectl until `enough(out, firstChunk)` holds, then stops it; `first` is the
- * output of the first read, taken as what was already there when the stream began.
- */
-function followUntil(k: Kubectl, args: string[], enough: (out: string, first: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(k.bin.path, ['--kubeconfig', k.kubeconfig, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: '/tmp' },
-    })
-    let out = ''
-    let first: string | undefined
-    let err = ''
-    const timer = setTimeout(() => {
-      child.kill()
-      reject(new Error(`kubectl ${args.join(' ')} did not produce enough output:\n${out}\n${err}`))
-    }, 20_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      first ??= out
-      if (enough(out, first)) {
-        clearTimeout(timer)
-        child.kill()
-        resolve(out)
-      }
-    })
-    child.stderr.on('data', (d) => {
-      err += d
-    })
-    child.on('exit', () => {
-      clearTimeout(timer)
-      if (first === undefined || !enough(out, first)) reject(new Error(`kubectl exited early:\n${out}\n${err}`))
-    })
-  })
-}

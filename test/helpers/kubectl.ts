@@ -2,7 +2,7 @@
 // (/usr/lib/google-cloud-sdk/bin/kubectl.1.28 and .1.33) are used when present, so behaviour
 // is checked at both ends of the supported range; otherwise whatever kubectl is on PATH.
 
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -91,4 +91,43 @@ export class Kubectl {
     }
     return r.stdout
   }
+}
+
+/**
+ * Runs a following kubectl until `enough(out, firstChunk)` holds, then stops it; `first` is the
+ * output of the first read, taken as what was already there when the stream began.
+ */
+export function followUntil(
+  k: Kubectl,
+  args: string[],
+  enough: (out: string, first: string) => boolean,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(k.bin.path, ['--kubeconfig', k.kubeconfig, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: '/tmp' },
+    })
+    let out = ''
+    let first: string | undefined
+    let err = ''
+    const timer = setTimeout(() => {
+      child.kill()
+      reject(new Error(`kubectl ${args.join(' ')} did not produce enough output:\n${out}\n${err}`))
+    }, 20_000)
+    child.stdout.on('data', (d) => {
+      out += d
+      first ??= out
+      if (enough(out, first)) {
+        clearTimeout(timer)
+        child.kill()
+        resolve(out)
+      }
+    })
+    child.stderr.on('data', (d) => {
+      err += d
+    })
+    child.on('exit', () => {
+      clearTimeout(timer)
+      if (first === undefined || !enough(out, first)) reject(new Error(`kubectl exited early:\n${out}\n${err}`))
+    })
+  })
 }

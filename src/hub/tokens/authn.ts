@@ -43,6 +43,7 @@ export class AccessTokenAuthenticator implements Authenticator {
     const entry = this.index.get(parsed.id)
     if (!entry || !secretMatches(parsed.secret, entry.secretHash)) return undefined
     if (this.clock.now() >= entry.expiresAt) return undefined
+    if (!withinScope(req.url ?? '/', entry.cluster)) return undefined
     viaAccessToken.set(req, entry.id)
     this.onUse?.(entry)
     const u = entry.user
@@ -54,4 +55,30 @@ export class AccessTokenAuthenticator implements Authenticator {
       ...(u.extra ? { extra: structuredClone(u.extra) } : {}),
     }
   }
+}
+
+const PLATFORM = '/apis/platform.flotilla.dev/v1alpha1'
+/** Hub paths any kubeconfig token may use besides its cluster's proxy. */
+const SELF_SERVICE = [
+  `${PLATFORM}/accesstokens`, // list and revoke one's own tokens
+  '/apis/authentication.k8s.io/', // selfsubjectreviews (whoami); other kinds there are create-only reviews RBAC guards
+  '/apis/authorization.k8s.io/', // self-subject access and rules reviews (can-i)
+]
+/** Discovery documents, which kubectl reads before anything else. */
+const DISCOVERY = /^\/(api|apis|version|openapi)(\/[^/]+){0,2}$|^\/openapi\//
+
+/**
+ * A kubeconfig token is for reaching one member: it opens that cluster's proxy, discovery and
+ * the self-service endpoints above, and nothing else on the hub, so a leaked kubeconfig file
+ * exposes one cluster rather than everything its owner can do on the hub. Elsewhere it is not
+ * recognised at all (401), like any credential that is not valid for the request.
+ */
+export function withinScope(url: string, cluster: string): boolean {
+  const q = url.indexOf('?')
+  const path = q < 0 ? url : url.slice(0, q)
+  const proxy = `${PLATFORM}/clusters/${cluster}/proxy`
+  if (path === proxy || path.startsWith(`${proxy}/`)) return true
+  if (DISCOVERY.test(path) && !path.startsWith(`${PLATFORM}/`)) return true
+  if (path === PLATFORM) return true
+  return SELF_SERVICE.some((p) => path.startsWith(p))
 }
