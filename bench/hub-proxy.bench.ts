@@ -4,8 +4,9 @@
 // same run:
 //   - a GET proxied through the hub: p50 latency <= 1.3x a direct GET to the member;
 //   - a 10,000-object LIST through the proxy: >= 80% of the direct LIST's throughput.
-// Three processes: a simulated member, the hub (member imported by its cluster controller, audit
-// log on as `flotilla server` runs it), and this one, the client. Direct and proxied requests
+// Four processes: a simulated member, the hub (member imported by its cluster controller, audit
+// log on as `flotilla server` runs it), a bare Node HTTPS relay to the member (context: the cost
+// of any Node proxy hop, the floor for the hub's), and this one, the client. Direct and proxied requests
 // alternate in rounds so drift on a shared machine hits both alike. Both paths use HTTPS with
 // keep-alive connections; the client reads every body to the end without parsing it.
 
@@ -86,9 +87,11 @@ async function timed(t: Target, path: string): Promise<[number, number]> {
 async function main(): Promise<void> {
   const simDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-member-'))
   const hubDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-hub-'))
+  const relayDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-relay-'))
   process.stdout.write(`starting a member with ${OBJECTS.toLocaleString('en-US')} ConfigMaps and a hub…\n`)
   const sim = await startChild(['sim', simDir, String(OBJECTS)])
   const hub = await startChild(['hub', hubDir, sim.ready.kubeconfig])
+  const relay = await startChild(['relay', relayDir, sim.ready.kubeconfig])
   const admin = restConfigFromKubeconfig(readFileSync(hub.ready.kubeconfig, 'utf8'))
   const direct: Target = {
     name: 'direct',
@@ -105,6 +108,18 @@ async function main(): Promise<void> {
       ...(admin.token ? { authorization: `Bearer ${admin.token}` } : {}),
     },
   }
+  // Same headers as the member gets from the hub, so the member does the same work.
+  const relayed: Target = {
+    name: 'relay',
+    base: relay.ready.url,
+    dispatcher: new Agent({ connect: { ca: relay.ready.ca }, connections: 4 }),
+    headers: {
+      accept: 'application/json',
+      'impersonate-user': `flotilla:hub:${ADMIN_USER}`,
+      'impersonate-group': 'flotilla:hub:system:masters, flotilla:hub:system:authenticated, system:authenticated',
+      'impersonate-extra-platform.flotilla.dev%2fhub-user': ADMIN_USER,
+    },
+  }
   try {
     const getPath = '/api/v1/namespaces/bench/configmaps/cm-4242'
     const listPath = '/api/v1/namespaces/bench/configmaps'
@@ -112,9 +127,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < 300; i++) {
       await timed(direct, getPath)
       await timed(proxied, getPath)
+      await timed(relayed, getPath)
     }
     await timed(direct, listPath)
     await timed(proxied, listPath)
+    await timed(relayed, listPath)
 
     if (profileDir) await call(hub, { type: 'profile-start' }, 'profiling')
     // Context, not a target: a GET the hub answers itself (a ConfigMap of the same size) is the
@@ -133,18 +150,25 @@ async function main(): Promise<void> {
         'impersonate-extra-platform.flotilla.dev%2fhub-user': ADMIN_USER,
       },
     }
-    const gets = { direct: [] as number[], proxied: [] as number[], hub: [] as number[], directAs: [] as number[] }
+    const gets = {
+      direct: [] as number[],
+      proxied: [] as number[],
+      hub: [] as number[],
+      directAs: [] as number[],
+      relay: [] as number[],
+    }
     for (let round = 0; round < GET_ROUNDS; round++) {
-      const order = round % 2 === 0 ? [direct, proxied, hubSelf, directAs] : [directAs, hubSelf, proxied, direct]
+      const order =
+        round % 2 === 0 ? [direct, proxied, hubSelf, directAs, relayed] : [relayed, directAs, hubSelf, proxied, direct]
       for (const t of order) {
         const path = t === hubSelf ? hubPath : getPath
         for (let i = 0; i < GETS_PER_ROUND; i++) gets[t.name as 'direct'].push((await timed(t, path))[0])
       }
     }
-    const lists = { direct: [] as number[], proxied: [] as number[] }
+    const lists = { direct: [] as number[], proxied: [] as number[], relay: [] as number[] }
     let listBytes = 0
     for (let round = 0; round < LIST_ROUNDS; round++) {
-      for (const t of round % 2 === 0 ? [direct, proxied] : [proxied, direct]) {
+      for (const t of round % 2 === 0 ? [direct, proxied, relayed] : [relayed, proxied, direct]) {
         const [ms, bytes] = await timed(t, listPath)
         lists[t.name as 'direct'].push(ms)
         listBytes = bytes
@@ -159,6 +183,8 @@ async function main(): Promise<void> {
     const gp = summarize(gets.proxied)
     const ld = summarize(lists.direct)
     const lp = summarize(lists.proxied)
+    const gr = summarize(gets.relay)
+    const lr = summarize(lists.relay)
     const rate = (ms: number) => OBJECTS / (ms / 1000)
     const getRatio = gp.p50 / gd.p50
     const listRatio = rate(lp.p50) / rate(ld.p50)
@@ -192,6 +218,14 @@ async function main(): Promise<void> {
             'info',
           ],
           [
+            'GET through a bare Node HTTPS relay, p50 (the floor for any Node proxy)',
+            '-',
+            fmtMs(gr.p50),
+            `${(gr.p50 / gd.p50).toFixed(2)}x`,
+            '-',
+            'info',
+          ],
+          [
             `LIST ${OBJECTS.toLocaleString('en-US')} (${(listBytes / 1024 / 1024).toFixed(1)} MB), p50`,
             `${fmtMs(ld.p50)} (${Math.round(rate(ld.p50)).toLocaleString('en-US')} objects/s)`,
             `${fmtMs(lp.p50)} (${Math.round(rate(lp.p50)).toLocaleString('en-US')} objects/s)`,
@@ -199,16 +233,27 @@ async function main(): Promise<void> {
             '>= 80%',
             listRatio >= 0.8 ? 'PASS' : 'FAIL',
           ],
+          [
+            'LIST through the bare Node HTTPS relay, p50',
+            '-',
+            `${fmtMs(lr.p50)} (${Math.round(rate(lr.p50)).toLocaleString('en-US')} objects/s)`,
+            `${((rate(lr.p50) / rate(ld.p50)) * 100).toFixed(0)}%`,
+            '-',
+            'info',
+          ],
         ],
       )}\n(GET n=${gd.n} each; LIST n=${ld.n} each)\n`,
     )
   } finally {
     await direct.dispatcher.close()
     await proxied.dispatcher.close()
+    await relayed.dispatcher.close()
+    await stop(relay)
     await stop(hub)
     await stop(sim)
     rmSync(simDir, { recursive: true, force: true })
     rmSync(hubDir, { recursive: true, force: true })
+    rmSync(relayDir, { recursive: true, force: true })
   }
 }
 

@@ -8,17 +8,25 @@ import { HttpClient, resourcePath } from '../client/http-client.ts'
 import { KubeconfigError, restConfigFromKubeconfig } from '../client/rest-config.ts'
 import { isNotFound, StatusError } from '../machinery/errors.ts'
 import { checkClusterName, importCluster } from './cluster-import.ts'
+import { registerCluster, revokeCredentials } from './cluster-register.ts'
 import { durationFlag } from './duration.ts'
 import { parseFlags, UsageError } from './usage.ts'
 
 const USAGE = `Usage:
   flotilla cluster import NAME --kubeconfig FILE [flags]
+  flotilla cluster register NAME [--ttl D] [-o yaml|env] [--wait] [flags]
+  flotilla cluster revoke-credentials NAME [--hub-kubeconfig F]
   flotilla cluster list [--hub-kubeconfig F] [-o wide]
   flotilla cluster delete NAME [--hub-kubeconfig F] [--wait]
 
 import: checks the member's kubeconfig, stores it in Secret flotilla-system/cluster-NAME-kubeconfig
 (only the context the hub uses; credentials and CA must be embedded) and creates or updates the
 Cluster. kubectl apply of the same Secret and Cluster does the same.
+
+register: creates the Cluster with mode Register (if needed), issues a bootstrap token and prints
+the manifest to kubectl apply in the member (-o env: the FLOTILLA_* variables for
+"flotilla agent --kubeconfig MEMBER_KUBECONFIG" instead). Progress goes to standard error.
+revoke-credentials: revokes every credential of a registered cluster and closes its tunnels.
 
 Flags:
   --kubeconfig FILE        the member's kubeconfig (import)
@@ -30,9 +38,11 @@ Flags:
   --zones A,B              its zones
   --display-name S         a name for people
   --delete-protection      refuse deleting the Cluster until spec.deleteProtection is false
+  --ttl DURATION           register: lifetime of the bootstrap token (default 1h, at most 7d)
   --wait                   wait until the hub reports the cluster Running (or why it cannot)
   --timeout DURATION       how long --wait waits (default 2m; e.g. 30s, 5m)
-  -o wide                  list: also region and zones`
+  -o wide                  list: also region and zones
+  -o yaml|env              register: the manifest (default) or shell variables`
 
 export async function runCluster(args: string[]): Promise<number> {
   const parsed = parseFlags(
@@ -48,6 +58,7 @@ export async function runCluster(args: string[]): Promise<number> {
       'delete-protection': { type: 'boolean' },
       wait: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '2m' },
+      ttl: { type: 'string' },
       output: { type: 'string', short: 'o' },
     },
     USAGE,
@@ -88,6 +99,44 @@ export async function runCluster(args: string[]): Promise<number> {
         ),
       )
     }
+    case 'register': {
+      if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"\n\n${USAGE}`)
+      const name = checkClusterName(rest[0])
+      const output = v.output ?? 'yaml'
+      if (output !== 'yaml' && output !== 'env') throw new UsageError('-o must be "yaml" or "env"')
+      if (v.ttl !== undefined && !/^(\d{1,9}[smhd])+$/.test(v.ttl))
+        throw new UsageError(`--ttl must be a duration such as 30m, 1h or 2d, got "${v.ttl}"`)
+      const zones = v.zones
+        ?.split(',')
+        .map((z) => z.trim())
+        .filter(Boolean)
+      const waitTimeoutMs = durationFlag('timeout', v.timeout)
+      const err = (s: string) => process.stderr.write(`${s}\n`)
+      return withHub(v['hub-kubeconfig'], (hub) =>
+        registerCluster(
+          hub,
+          {
+            name,
+            provider: v.provider,
+            region: v.region,
+            zones,
+            displayName: v['display-name'],
+            deleteProtection: v['delete-protection'],
+            ttl: v.ttl,
+            output,
+            wait: v.wait,
+            waitTimeoutMs,
+          },
+          out,
+          err,
+        ),
+      )
+    }
+    case 'revoke-credentials': {
+      if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"\n\n${USAGE}`)
+      const name = checkClusterName(rest[0])
+      return withHub(v['hub-kubeconfig'], (hub) => revokeCredentials(hub, name, out))
+    }
     case 'list':
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"\n\n${USAGE}`)
       if (v.output !== undefined && v.output !== 'wide') throw new UsageError('-o must be "wide"')
@@ -99,9 +148,11 @@ export async function runCluster(args: string[]): Promise<number> {
       return withHub(v['hub-kubeconfig'], (hub) => remove(hub, name, v.wait, timeoutMs, out))
     }
     case undefined:
-      throw new UsageError(`a subcommand is required: import, list or delete\n\n${USAGE}`)
+      throw new UsageError(`a subcommand is required: import, register, revoke-credentials, list or delete\n\n${USAGE}`)
     default:
-      throw new UsageError(`unknown subcommand "${sub}": import, list or delete\n\n${USAGE}`)
+      throw new UsageError(
+        `unknown subcommand "${sub}": import, register, revoke-credentials, list or delete\n\n${USAGE}`,
+      )
   }
 }
 

@@ -1,5 +1,6 @@
 // Command dispatch. Exit codes: 0 ok, 1 runtime failure, 2 bad usage.
 
+import { runAgent } from './agent.ts'
 import { runCluster } from './cluster.ts'
 import { runKubeconfig } from './kubeconfig-cmd.ts'
 import { runServer } from './server.ts'
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   sim: { summary: 'run a simulated member cluster (nodes, pods, controllers)', run: runSim },
   cluster: { summary: 'import, list and delete member clusters of a hub', run: runCluster },
   kubeconfig: { summary: 'issue, list and revoke temporary kubeconfigs for member clusters', run: runKubeconfig },
+  agent: { summary: 'run the agent of a registered member cluster (reverse tunnel to the hub)', run: runAgent },
 }
 
 function help(): string {

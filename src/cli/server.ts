@@ -11,7 +11,7 @@ import { startHub } from '../hub/start.ts'
 import { createLogger, type Level } from '../log/logger.ts'
 import { startDemo } from './demo.ts'
 import { durationFlag } from './duration.ts'
-import { checkServingFlags, parseFlags, serveUntilSignal, UsageError } from './usage.ts'
+import { checkServingFlags, parseFlags, parseHostPort, serveUntilSignal, UsageError } from './usage.ts'
 
 const USAGE = `Usage: flotilla server [flags]
 
@@ -29,6 +29,12 @@ Flags:
   --cluster-health-interval D   how often each member cluster's health is checked (default 10s)
   --cluster-grace-period D      a Running member without a successful check for this long is
                                 Disconnected (default 40s)
+  --agent-listen HOST:PORT      the agent port registered clusters' agents dial (default: the
+                                --listen host, port 9443; "off" disables it)
+  --agent-advertise-url URL     the URL agents are told to dial (default https://HOST:PORT of
+                                --agent-listen, this machine's name when it listens on 0.0.0.0)
+  --cluster-access-timeout D    a registered cluster no agent reached within this is
+                                AccessTimeout (default 10m)
   --audit-log-path PATH         audit log of changes and member-proxy requests (default
                                 DATA_DIR/audit.log; "-" for standard output, "" to disable)
   --audit-log-maxsize MB        rotate the audit log when it would exceed MB megabytes (default 100)
@@ -46,6 +52,9 @@ export async function runServer(args: string[]): Promise<number> {
       'log-level': { type: 'string', default: 'info' },
       'cluster-health-interval': { type: 'string', default: '10s' },
       'cluster-grace-period': { type: 'string', default: '40s' },
+      'agent-listen': { type: 'string' },
+      'agent-advertise-url': { type: 'string' },
+      'cluster-access-timeout': { type: 'string', default: '10m' },
       'audit-log-path': { type: 'string' },
       'audit-log-maxsize': { type: 'string', default: '100' },
       'audit-log-maxbackup': { type: 'string', default: '10' },
@@ -59,6 +68,14 @@ export async function runServer(args: string[]): Promise<number> {
   const sans = tlsSANs(v['tls-san'])
   const clusterHealthIntervalMs = durationFlag('cluster-health-interval', v['cluster-health-interval'], 100)
   const clusterGracePeriodMs = durationFlag('cluster-grace-period', v['cluster-grace-period'], 100)
+  const clusterAccessTimeoutMs = durationFlag('cluster-access-timeout', v['cluster-access-timeout'], 1000)
+  const agentListen =
+    v['agent-listen'] === 'off'
+      ? (false as const)
+      : v['agent-listen']
+        ? agentListenFlag(v['agent-listen'])
+        : { host, port: 9443 }
+  const agentAdvertiseURL = advertiseURL(v['agent-advertise-url'])
   const log = createLogger({ level: v['log-level'] as Level })
   const dataDir = resolve(v['data-dir'])
   const audit = auditFlags(v, dataDir)
@@ -73,6 +90,9 @@ export async function runServer(args: string[]): Promise<number> {
     tlsSANs: sans,
     clusterHealthIntervalMs,
     clusterGracePeriodMs,
+    clusterAccessTimeoutMs,
+    agentListen,
+    agentAdvertiseURL,
     audit,
   })
   const kubeconfig = hub.adminKubeconfig
@@ -80,6 +100,7 @@ export async function runServer(args: string[]): Promise<number> {
   log.info('Serving', { url: running.url, dataDir, kubeconfig })
   process.stdout.write(`Flotilla API server listening on ${running.url}\n`)
   process.stdout.write(`Use it with: kubectl --kubeconfig ${kubeconfig} get namespaces\n`)
+  if (hub.agentURL) process.stdout.write(`Agents of registered clusters dial ${hub.agentURL}\n`)
   const demo = v.demo ? await startDemo(dataDir, log, hub) : undefined
   if (demo) process.stdout.write(`${demo.summary}\n`)
 
@@ -88,6 +109,29 @@ export async function runServer(args: string[]): Promise<number> {
     await hub.close()
   }, log)
   return 0
+}
+
+function agentListenFlag(value: string): { host: string; port: number } {
+  try {
+    return parseHostPort(value)
+  } catch {
+    throw new UsageError(`--agent-listen must be HOST:PORT or "off", got "${value}"`)
+  }
+}
+
+/** --agent-advertise-url: an https URL with a host and no path (agents append theirs). */
+function advertiseURL(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    throw new UsageError(`--agent-advertise-url must be a URL such as https://hub.example.com:9443, got "${value}"`)
+  }
+  if (u.protocol !== 'https:' || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search) {
+    throw new UsageError(`--agent-advertise-url must be https://HOST[:PORT] with no path, got "${value}"`)
+  }
+  return `https://${u.host}`
 }
 
 /** The --audit-log-* flags, checked (kube-apiserver's names and meanings). */

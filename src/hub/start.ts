@@ -5,6 +5,7 @@
 
 import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { builtinKinds } from '../apis/index.ts'
 import { platformKinds } from '../apis/platform/index.ts'
@@ -17,11 +18,14 @@ import { LocalClient } from '../client/local-client.ts'
 import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
 import { defaultSANs, ensureServingCertificate, issueClientCertificate } from '../security/pki.ts'
+import { TunnelListener } from '../tunnel/hub-listener.ts'
+import { TunnelRegistry } from '../tunnel/registry.ts'
 import { type Clock, realClock } from '../util/clock.ts'
 import { ClusterController } from './clusters/cluster-controller.ts'
 import { MemberDirectory } from './members/directory.ts'
 import { clusterProxyConnector } from './proxy/connector.ts'
 import { ensurePlatformRoles } from './rbac/platform-roles.ts'
+import { hubRegistration } from './registration/registration.ts'
 import { hubAccessTokens } from './tokens/tokens.ts'
 
 /** Where the hub keeps member credentials (kubeconfig Secrets) and its own agents' objects. */
@@ -48,6 +52,15 @@ export interface HubOptions {
   audit?: Partial<AuditOptions>
   /** More authenticators, tried after the built-in ones (tests' static-token users ...). */
   authenticators?: Authenticator[]
+  /**
+   * The agent port registered clusters' agents dial (--agent-listen; the CLI's default is the
+   * --listen host, port 9443; port 0 picks a free one). Undefined or false: no agent port.
+   */
+  agentListen?: { host: string; port: number } | false
+  /** The URL agents are told to dial (--agent-advertise-url); default https://HOST:PORT of agentListen. */
+  agentAdvertiseURL?: string
+  /** A Register-mode cluster no agent reached within this is AccessTimeout (--cluster-access-timeout, default 10 min). */
+  clusterAccessTimeoutMs?: number
 }
 
 export interface Hub {
@@ -59,6 +72,10 @@ export interface Hub {
   adminKubeconfig: string
   /** How each connected member is reached. */
   members: MemberDirectory
+  /** The URL agents dial (the agent port), when the hub has one. */
+  agentURL?: string
+  /** Live agent tunnels of registered clusters. */
+  tunnels: TunnelRegistry
   /** Waits until the API server's and the hub controllers' queues are empty (tests). */
   settle(): Promise<void>
   close(): Promise<void>
@@ -79,7 +96,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   connectors.set('clusters/proxy', clusterProxyConnector({ members, log }))
   // Hub-issued kubeconfig tokens: authenticated from an in-memory index, owners may list/revoke.
   const tokens = hubAccessTokens(clock, log)
-  const pki = ensureServingCertificate(dataDir, defaultSANs(opts.host, opts.tlsSANs))
+  // The agent port serves the same certificate, so it must also cover the advertised host.
+  const agentListen = opts.agentListen || undefined
+  const advertisedHost = agentListen ? agentHost(opts.agentAdvertiseURL, agentListen.host) : undefined
+  const pki = ensureServingCertificate(
+    dataDir,
+    defaultSANs(opts.host, [...(opts.tlsSANs ?? []), ...(advertisedHost ? [advertisedHost] : [])]),
+  )
   const api = await startApiServer({
     dataDir,
     host: opts.host,
@@ -97,6 +120,20 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   await ensureNamespace(api, HUB_SYSTEM_NAMESPACE)
   await ensurePlatformRoles(new LocalClient(api.registry, 'flotilla-hub'))
   await tokens.start({ registry: api.registry, connectors, caCert: pki.caCert, hubURL: () => api.url })
+  // Registration before the agent port opens: a restarted hub has indexed every stored
+  // credential by the time agents redial.
+  const tunnels = new TunnelRegistry()
+  let agentURL: string | undefined
+  const registration = hubRegistration({
+    client: new LocalClient(api.registry, 'flotilla-hub-registration'),
+    registry: tunnels,
+    namespace: HUB_SYSTEM_NAMESPACE,
+    clock,
+    log,
+    caCert: pki.caCert,
+    agentURL: () => agentURL,
+  })
+  await registration.start(connectors)
   const clusters = new ClusterController({
     client: new LocalClient(api.registry, 'flotilla-cluster-controller'),
     members,
@@ -105,8 +142,23 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log: log.with({ controller: 'cluster-controller' }),
     healthIntervalMs: opts.clusterHealthIntervalMs ?? 10_000,
     gracePeriodMs: opts.clusterGracePeriodMs ?? 40_000,
+    tunnels,
+    accessTimeoutMs: opts.clusterAccessTimeoutMs ?? 10 * 60_000,
   })
   await clusters.start()
+  const agentListener = agentListen
+    ? await TunnelListener.start({
+        host: agentListen.host,
+        port: agentListen.port,
+        tls: { cert: pki.cert, key: pki.key },
+        registry: tunnels,
+        authenticate: registration.authenticate,
+        onRequest: registration.onRequest,
+        log: log.with({ component: 'agent-port' }),
+      })
+    : undefined
+  if (agentListener)
+    agentURL = opts.agentAdvertiseURL ?? `https://${bracket(advertisedHost ?? '')}:${agentListener.port}`
 
   const adminKubeconfig = join(dataDir, 'admin.kubeconfig')
   const admin = adminCertificate(dataDir, pki.caCert)
@@ -126,6 +178,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     caCert: pki.caCert,
     adminKubeconfig,
     members,
+    agentURL,
+    tunnels,
     async settle() {
       await api.settle()
       await clusters.idle()
@@ -133,12 +187,28 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     async close() {
       if (closed) return
       closed = true
+      await agentListener?.close()
+      tunnels.closeAll()
+      registration.stop()
       clusters.stop()
       members.close()
       tokens.stop()
       await api.close()
     },
   }
+}
+
+/**
+ * The host agents reach the agent port by: the advertised URL's, else the listen host, or this
+ * machine's name when listening on every interface.
+ */
+function agentHost(advertiseURL: string | undefined, listenHost: string): string {
+  if (advertiseURL) return new URL(advertiseURL).hostname.replace(/^\[(.*)\]$/, '$1')
+  return listenHost === '0.0.0.0' || listenHost === '::' || listenHost === '' ? hostname() : listenHost
+}
+
+function bracket(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
 }
 
 async function ensureNamespace(api: RunningApiServer, name: string): Promise<void> {

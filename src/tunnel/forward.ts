@@ -1,8 +1,9 @@
 // The agent's default handlers: forward each request (and upgrade) that arrives through the
 // tunnel to the member's API server, presenting the agent's own credential instead of whatever
 // came in. Watches and logs stream through (piped, flushed per chunk); upgrades (exec, attach,
-// port-forward) are spliced byte for byte after the request head is rewritten. The later agent
-// command adds impersonation of the hub's user through `headers`.
+// port-forward) are spliced byte for byte after the request head is rewritten. The hub's
+// Impersonate-* headers pass through unchanged: the member's RBAC judges the hub user's mapped
+// identity (docs/registration.md), the agent's own credential only vouches for the impersonation.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { request as httpRequest } from 'node:http'
@@ -46,9 +47,12 @@ function outgoingHeaders(req: IncomingMessage, auth: Record<string, string>, hos
       .split(',')
       .map((s) => s.trim()),
   )
-  for (const [k, v] of Object.entries(req.headers)) {
+  // headersDistinct, not headers: Node joins repeated headers with ", ", and kube-apiserver reads
+  // each Impersonate-Group / Impersonate-Extra-* line as one value (no comma splitting), so the
+  // hub's Impersonate-* lines must reach the member as separate lines, unchanged.
+  for (const [k, v] of Object.entries(req.headersDistinct)) {
     if (v === undefined || HOP.has(k) || extraHop.has(k)) continue
-    out[k] = v
+    out[k] = v.length === 1 ? v[0] : v
   }
   out.host = host
   Object.assign(out, auth)

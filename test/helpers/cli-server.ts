@@ -59,6 +59,8 @@ export async function startCliServer(opts: CliServerOptions = {}): Promise<CliSe
     dataDir,
     '--listen',
     '127.0.0.1:0',
+    // A free agent port too: the default (9443) would collide between servers of parallel tests.
+    ...(opts.args?.includes('--agent-listen') ? [] : ['--agent-listen', '127.0.0.1:0']),
     ...(opts.args ?? []),
   ]
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })

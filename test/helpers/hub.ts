@@ -27,6 +27,8 @@ export async function startTestHub(opts: Partial<HubOptions> = {}): Promise<Test
     dataDir,
     host: '127.0.0.1',
     port: opts.port ?? 0,
+    // An agent port on a free loopback port unless the test says otherwise (false: none).
+    agentListen: opts.agentListen ?? { host: '127.0.0.1', port: 0 },
   })
   const admin = restConfigFromKubeconfig(readFileSync(hub.adminKubeconfig, 'utf8'))
   const dispatcher = new Agent({ connect: { ca: hub.caCert, cert: admin.cert, key: admin.key } })

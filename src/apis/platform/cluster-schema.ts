@@ -47,7 +47,7 @@ export const clusterSchema: Schema = obj(
           'How the hub reaches the cluster.',
           {
             mode: str(
-              'Import: the hub dials the member’s API server with a kubeconfig kept in a Secret. Register: an agent in the member dials the hub (not yet supported; the cluster stays Pending).',
+              'Import: the hub dials the member’s API server with a kubeconfig kept in a Secret. Register: an agent in the member dials the hub over a reverse tunnel (docs/registration.md).',
               { enum: ['Import', 'Register'], default: 'Import' },
             ),
             kubeconfigSecretRef: obj(
@@ -81,9 +81,19 @@ export const clusterSchema: Schema = obj(
       ['connection'],
     ),
     status: obj('State of the cluster as the hub last observed it (written by the hub).', {
-      phase: str('Pending, Running, Disconnected, Deleting or Failed.', {
-        enum: ['Pending', 'Running', 'Disconnected', 'Deleting', 'Failed'],
-      }),
+      phase: str(
+        'Pending, Running, Disconnected, AccessTimeout (a registered cluster no agent reached in time), Deleting or Failed.',
+        { enum: ['Pending', 'Running', 'Disconnected', 'AccessTimeout', 'Deleting', 'Failed'] },
+      ),
+      agents: {
+        type: 'array',
+        description: 'Agents of a registered cluster with a live tunnel to the hub (at most 10).',
+        items: obj('One connected agent.', {
+          id: str('The agent instance (pod name).'),
+          connectedAt: time('When its tunnel opened.'),
+          remoteAddress: str('The address its tunnel came from.'),
+        }),
+      },
       conditions: {
         type: 'array',
         description: 'Observed conditions (Ready, VersionSupported). Entries are identified by type.',

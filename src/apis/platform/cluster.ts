@@ -27,7 +27,7 @@ export const CLUSTER_CLEANUP_FINALIZER = 'platform.flotilla.dev/cluster-cleanup'
 export const CONNECTION_MODES = ['Import', 'Register'] as const
 export type ConnectionMode = (typeof CONNECTION_MODES)[number]
 
-export const CLUSTER_PHASES = ['Pending', 'Running', 'Disconnected', 'Deleting', 'Failed'] as const
+export const CLUSTER_PHASES = ['Pending', 'Running', 'Disconnected', 'AccessTimeout', 'Deleting', 'Failed'] as const
 export type ClusterPhase = (typeof CLUSTER_PHASES)[number]
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/

@@ -4,8 +4,10 @@
 // backups beyond the newest maxBackups are deleted.
 //
 // Requests must never wait for the disk, so write() only queues a line; one writer drains the
-// queue in order, a batch per event-loop turn. flush() resolves once everything queued before it
-// is on disk (tests, shutdown); close() flushes and closes the file.
+// queue in order, in batches: a batch goes out BATCH_DELAY_MS after its first line (or at once
+// when BATCH_BYTES are queued), so a busy server makes one file write per batch rather than one
+// per request. flush() writes what is queued at once and resolves once everything queued before
+// it is on disk (tests, shutdown); close() flushes and closes the file.
 
 import type { FileHandle } from 'node:fs/promises'
 import { open, readdir, rename, unlink } from 'node:fs/promises'
@@ -29,12 +31,18 @@ export interface AuditLogWriterOptions {
  * rather than letting a stalled disk grow the heap without bound.
  */
 const MAX_PENDING_BYTES = 256 * 1024 * 1024
+/** How long the first queued line of a batch may wait for others. */
+const BATCH_DELAY_MS = 10
+/** A batch this large is written without waiting. */
+const BATCH_BYTES = 64 * 1024
 
 export class AuditLogWriter {
   private readonly opts: AuditLogWriterOptions
   private queue: string[] = []
   private pendingBytes = 0
   private draining: Promise<void> | undefined
+  /** Starts the pending batch's write now (set while a batch waits for its delay). */
+  private kick: (() => void) | undefined
   private file: FileHandle | undefined
   /** Bytes in the current file (known after it is opened). */
   private size = 0
@@ -58,12 +66,25 @@ export class AuditLogWriter {
     }
     this.queue.push(line)
     this.pendingBytes += line.length + 1
-    if (!this.draining) this.draining = new Promise((r) => setImmediate(r)).then(() => this.drain())
+    if (!this.draining) {
+      this.draining = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.kick?.(), BATCH_DELAY_MS)
+        this.kick = () => {
+          this.kick = undefined
+          clearTimeout(timer)
+          resolve()
+        }
+      }).then(() => this.drain())
+    }
+    if (this.pendingBytes >= BATCH_BYTES) this.kick?.()
   }
 
   /** Resolves when every line queued so far has been written. */
   async flush(): Promise<void> {
-    while (this.draining) await this.draining
+    while (this.draining) {
+      this.kick?.()
+      await this.draining
+    }
   }
 
   async close(): Promise<void> {

@@ -24,9 +24,18 @@ import { EventRecorder } from '../../controllers/workloads/util/events.ts'
 import type { Logger } from '../../log/logger.ts'
 import { isConflict, isNotFound } from '../../machinery/errors.ts'
 import type { KubeObject } from '../../machinery/object.ts'
+import type { TunnelRegistry } from '../../tunnel/registry.ts'
+import { tunnelServerURL } from '../../tunnel/tunnel-agent.ts'
 import type { Clock } from '../../util/clock.ts'
-import type { MemberDirectory } from '../members/directory.ts'
-import { awaitingAgentView, type ClusterView, configProblemView, versionCondition } from './conditions.ts'
+import type { MemberDirectory, MemberEndpoint } from '../members/directory.ts'
+import {
+  accessTimeoutView,
+  agentDisconnectedView,
+  awaitingAgentView,
+  type ClusterView,
+  configProblemView,
+  versionCondition,
+} from './conditions.ts'
 import { MemberConnection } from './connection.ts'
 import { desiredStatus, type ObservedState, shouldWrite, stampProbeTime } from './status.ts'
 
@@ -40,6 +49,10 @@ export interface ClusterControllerOptions {
   log: Logger
   healthIntervalMs: number
   gracePeriodMs: number
+  /** Agents' tunnels (registered clusters); without it Register-mode clusters stay Pending. */
+  tunnels?: TunnelRegistry
+  /** A registered cluster no agent reached within this (from creation or the last bootstrap token) is AccessTimeout. */
+  accessTimeoutMs?: number
 }
 
 /** What the controller holds per cluster between reconciles. */
@@ -52,6 +65,11 @@ interface ClusterState {
   eventKey?: string
   versionKey?: string
   cancelHeartbeat?: () => void
+  /** Registered clusters: the tunnel "up" generation the directory entry was made for. */
+  tunnelUp?: number
+  /** Registered clusters: the connection's own tunnel http.Agent (destroyed with it). */
+  ownEndpoint?: MemberEndpoint
+  cancelAccessTimer?: () => void
 }
 
 type KubeconfigSource = { text: string; secretKey: string } | { problem: ClusterView }
@@ -67,6 +85,8 @@ export class ClusterController {
   private ready = false
   private stopped = false
   private readonly pending = new Set<string>()
+  /** Per cluster, how many times its first tunnel arrived (a new one means reconnect). */
+  private readonly upGeneration = new Map<string, number>()
 
   constructor(opts: ClusterControllerOptions) {
     this.opts = opts
@@ -94,6 +114,7 @@ export class ClusterController {
       for (const c of this.clustersUsingSecret(s.metadata.name ?? '')) this.enqueue(c.metadata.name ?? '')
     }
     this.secrets.on({ add: secretChanged, update: secretChanged, delete: secretChanged })
+    this.watchTunnels()
     this.clusters.start()
     this.secrets.start()
     // Nothing is reconciled on a partial cache: a Cluster seen before its Secret would be
@@ -115,7 +136,10 @@ export class ClusterController {
     this.clusters.stop()
     this.secrets.stop()
     for (const name of [...this.states.keys()]) this.disconnect(name)
-    for (const st of this.states.values()) st.cancelHeartbeat?.()
+    for (const st of this.states.values()) {
+      st.cancelHeartbeat?.()
+      st.cancelAccessTimer?.()
+    }
     this.states.clear()
   }
 
@@ -131,6 +155,9 @@ export class ClusterController {
   }
 
   private clustersUsingSecret(secretName: string): KubeObject[] {
+    // A registered cluster's bootstrap Secret restarts its access window.
+    const labelled = this.clusters.get(secretName.replace(/^cluster-(.*)-bootstrap$/, '$1'))
+    if (labelled && secretName.endsWith('-bootstrap')) return [labelled]
     return this.clusters.list().filter((c) => {
       const ref = rec(rec(rec(c.spec).connection).kubeconfigSecretRef)
       return ref.name === secretName && (ref.namespace ?? this.opts.namespace) === this.opts.namespace
@@ -150,10 +177,15 @@ export class ClusterController {
   private disconnect(name: string): void {
     const st = this.states.get(name)
     st?.connection?.stop()
+    st?.ownEndpoint?.agent.destroy()
+    st?.cancelAccessTimer?.()
     if (st) {
       st.connection = undefined
       st.fingerprint = undefined
       st.problem = undefined
+      st.tunnelUp = undefined
+      st.ownEndpoint = undefined
+      st.cancelAccessTimer = undefined
     }
     this.opts.members.delete(name)
   }
@@ -165,6 +197,7 @@ export class ClusterController {
       this.disconnect(name)
       this.states.get(name)?.cancelHeartbeat?.()
       this.states.delete(name)
+      this.upGeneration.delete(name)
       return
     }
     if (obj.metadata.deletionTimestamp) {
@@ -188,24 +221,156 @@ export class ClusterController {
     }
     const spec = clusterSpec(obj)
     let view: ClusterView | undefined
-    if (spec.connection?.mode === 'Register') {
-      if (st.connection || st.problem) this.disconnect(name)
-      view = awaitingAgentView()
+    const registered = spec.connection?.mode === 'Register'
+    if (registered) {
+      view = this.reconcileRegistered(obj, st, stored.phase as ClusterPhase | undefined)
     } else {
+      // Switched from Register to Import: the tunnel connection gives way to the kubeconfig one.
+      if (st.fingerprint === 'register') this.disconnect(name)
       this.ensureConnection(obj, spec, st, stored.phase as ClusterPhase | undefined)
       view = st.problem ?? (st.connection?.checked ? st.connection.view() : undefined)
     }
     const conn = st.problem ? undefined : st.connection
     const observed: ObservedState = {
       view,
-      apiEndpoint: conn?.server,
+      apiEndpoint: registered ? undefined : conn?.server,
       kubernetesVersion: conn?.kubernetesVersion,
       nodeSummary: conn?.summaries.nodeSummary(),
       resourceSummary: conn?.summaries.resourceSummary(),
+      agents: registered ? this.agentsOf(name) : undefined,
     }
     const written = await this.writeStatus(obj, observed)
     this.recordTransitions(written ?? obj, st, view, conn)
     this.scheduleHeartbeat(name, st)
+  }
+
+  /** Follows the agents' tunnels: each change is reconciled, and recorded as an event. */
+  private watchTunnels(): void {
+    const tunnels = this.opts.tunnels
+    if (!tunnels) return
+    tunnels.on('up', (cluster) => {
+      this.upGeneration.set(cluster, (this.upGeneration.get(cluster) ?? 0) + 1)
+      this.enqueue(cluster)
+    })
+    tunnels.on('down', (cluster) => this.enqueue(cluster))
+    tunnels.on('added', (s) => {
+      const obj = this.clusters.get(s.cluster)
+      if (obj)
+        this.events.event(obj, 'Normal', 'AgentConnected', `agent ${s.agentId} connected from ${s.remoteAddress}`)
+      this.enqueue(s.cluster)
+    })
+    tunnels.on('removed', (s, error) => {
+      const obj = this.clusters.get(s.cluster)
+      const why = error ? `: ${error.message}` : ''
+      if (obj) this.events.event(obj, 'Normal', 'AgentDisconnected', `agent ${s.agentId}'s tunnel closed${why}`)
+      this.enqueue(s.cluster)
+    })
+  }
+
+  /**
+   * A registered cluster: while an agent's tunnel is up the member is in the directory, reached
+   * through the tunnels, and a MemberConnection checks its health exactly as for an import.
+   * When the last tunnel goes the directory entry goes at once (the proxy answers 503) but the
+   * connection stays: its checks fail, and the phase turns Disconnected after the grace period,
+   * as an imported member's does. Before any agent ever came, the cluster waits (Pending) until
+   * the access window closes (AccessTimeout).
+   */
+  private reconcileRegistered(obj: KubeObject, st: ClusterState, storedPhase?: ClusterPhase): ClusterView | undefined {
+    const name = obj.metadata.name ?? ''
+    const tunnels = this.opts.tunnels
+    if (st.fingerprint !== 'register') {
+      this.disconnect(name)
+      st.fingerprint = 'register'
+    }
+    if (!tunnels) return awaitingAgentView()
+    const connected = tunnels.connected(name)
+    const generation = this.upGeneration.get(name) ?? 0
+    if (connected && st.tunnelUp !== generation) {
+      // An agent (re)connected: a fresh connection checks at once, so Running follows quickly.
+      st.tunnelUp = generation
+      st.cancelAccessTimer?.()
+      st.cancelAccessTimer = undefined
+      const server = tunnelServerURL(name)
+      this.opts.members.set({
+        cluster: name,
+        server,
+        agent: tunnels.createAgent(name),
+        authHeaders: {},
+        config: { server },
+        connect: () => tunnels.connect(name),
+      })
+      this.startTunnelConnection(name, st, storedPhase)
+    } else if (!connected && st.tunnelUp !== undefined) {
+      st.tunnelUp = undefined
+      this.opts.members.delete(name)
+    }
+    if (!st.connection && (storedPhase === 'Running' || storedPhase === 'Disconnected')) {
+      // A restarted hub: the agents have not redialled yet. The connection's failing checks
+      // turn the cluster Disconnected after the grace period unless they do.
+      this.startTunnelConnection(name, st, storedPhase)
+    }
+    if (st.connection) {
+      if (!st.connection.checked) return undefined
+      const view = st.connection.view()
+      return view.phase === 'Disconnected' && !connected ? agentDisconnectedView(this.opts.gracePeriodMs) : view
+    }
+    return this.accessWindowView(obj, st)
+  }
+
+  private startTunnelConnection(name: string, st: ClusterState, storedPhase?: ClusterPhase): void {
+    const tunnels = this.opts.tunnels as TunnelRegistry
+    st.connection?.stop()
+    st.ownEndpoint?.agent.destroy()
+    const server = tunnelServerURL(name)
+    // Its own http.Agent: the directory's is destroyed whenever the tunnels go down.
+    const endpoint: MemberEndpoint = {
+      cluster: name,
+      server,
+      agent: tunnels.createAgent(name),
+      authHeaders: {},
+      config: { server },
+      connect: () => tunnels.connect(name),
+    }
+    st.ownEndpoint = endpoint
+    st.connection = new MemberConnection({
+      endpoint,
+      intervalMs: this.opts.healthIntervalMs,
+      gracePeriodMs: this.opts.gracePeriodMs,
+      clock: this.opts.clock,
+      log: this.opts.log.with({ cluster: name }),
+      previousPhase: storedPhase === 'Running' || storedPhase === 'Disconnected' ? storedPhase : undefined,
+      onChange: () => this.enqueue(name),
+    })
+    st.connection.start()
+  }
+
+  /** Pending until the access window (from creation or the latest bootstrap token) closes. */
+  private accessWindowView(obj: KubeObject, st: ClusterState): ClusterView {
+    const windowMs = this.opts.accessTimeoutMs
+    if (!windowMs) return awaitingAgentView()
+    const name = obj.metadata.name ?? ''
+    const created = Date.parse(obj.metadata.creationTimestamp ?? '') || 0
+    const bootstrap = this.secrets.get(`${this.opts.namespace}/cluster-${name}-bootstrap`)
+    const issued = Date.parse(bootstrap?.metadata.annotations?.['platform.flotilla.dev/issued-at'] ?? '') || 0
+    const deadline = Math.max(created, issued) + windowMs
+    const now = this.opts.clock.now()
+    if (now >= deadline) return accessTimeoutView(windowMs)
+    st.cancelAccessTimer?.()
+    st.cancelAccessTimer = this.opts.clock.setTimeout(() => this.enqueue(name), deadline - now + 10)
+    return awaitingAgentView()
+  }
+
+  /** The connected agents as status.agents shows them (bounded, in a stable order). */
+  private agentsOf(name: string): Json[] {
+    return (this.opts.tunnels?.sessions(name) ?? [])
+      .filter((s) => s.alive)
+      .sort((a, b) => a.agentId.localeCompare(b.agentId))
+      .slice(0, 10)
+      .map((s) => ({
+        id: s.agentId,
+        connectedAt: new Date(s.connectedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        ...(s.remoteAddress ? { remoteAddress: s.remoteAddress } : {}),
+      }))
   }
 
   /** Reads the Secret the spec names: its kubeconfig text, or why there is none. */
@@ -343,6 +508,7 @@ export class ClusterController {
     const st = this.states.get(name)
     st?.cancelHeartbeat?.()
     this.states.delete(name)
+    this.upGeneration.delete(name)
     if (!(obj.metadata.finalizers ?? []).includes(CLUSTER_CLEANUP_FINALIZER)) return
     let current = obj
     if (rec(obj.status).phase !== 'Deleting') {

@@ -8,6 +8,8 @@
 //   Running       the last health check succeeded — or failed less than the grace period after
 //                 the last success (a blip does not flap the status)
 //   Disconnected  it was Running, and nothing succeeded for the grace period (Ready Unknown)
+//   AccessTimeout a registered cluster that no agent reached within the access window (seed
+//                 004's 接入超时); it still becomes Running when an agent arrives later
 //   Failed        the configuration is wrong (no kubeconfig, a malformed one) or the member
 //                 rejects the hub's credential or TLS settings — a person must act
 //   Deleting      the Cluster is being deleted (set by the controller)
@@ -101,6 +103,30 @@ export function awaitingAgentView(): ClusterView {
   return {
     phase: 'Pending',
     ready: readyCondition('Unknown', 'AwaitingAgent', 'waiting for the cluster agent to register with the hub'),
+  }
+}
+
+/** A registered cluster no agent has reached within the access window. */
+export function accessTimeoutView(windowMs: number): ClusterView {
+  return {
+    phase: 'AccessTimeout',
+    ready: readyCondition(
+      'False',
+      'AccessTimeout',
+      `no agent registered within ${seconds(windowMs)}; apply the registration manifest in the member (flotilla cluster register issues a new one)`,
+    ),
+  }
+}
+
+/** A registered cluster whose agents have all been gone for the grace period. */
+export function agentDisconnectedView(gracePeriodMs: number): ClusterView {
+  return {
+    phase: 'Disconnected',
+    ready: readyCondition(
+      'Unknown',
+      'AgentDisconnected',
+      `no agent tunnel for the grace period (${seconds(gracePeriodMs)})`,
+    ),
   }
 }
 

@@ -19,6 +19,8 @@ export interface ObservedState {
   resourceSummary?: ResourceSummary
   /** Overrides the view's phase (Deleting). */
   phase?: ClusterPhase
+  /** A registered cluster's connected agents (empty: none; undefined: not a registered cluster). */
+  agents?: Json[]
 }
 
 export function storedConditions(status: Json): Condition[] {
@@ -59,6 +61,8 @@ export function desiredStatus(stored: Json, obs: ObservedState, now: number): Js
   if (obs.apiEndpoint) next.apiEndpoint = obs.apiEndpoint
   if (obs.nodeSummary) next.nodeSummary = obs.nodeSummary
   if (obs.resourceSummary) next.resourceSummary = obs.resourceSummary
+  if (obs.agents?.length) next.agents = obs.agents
+  else if (obs.agents) delete next.agents
   return next
 }
 

@@ -52,13 +52,34 @@ export function clusterProxyConnector(opts: ClusterProxyOptions): Connector {
       req: ctx.req,
       res: ctx.res,
       path: memberPath(ctx),
-      extraHeaders: impersonationHeaders(memberIdentity(user)),
+      extraHeaders: memberHeaders(user),
       auditId: ctx.reqId,
     }
     // Node's parser marks requests that arrived through the server's 'upgrade' event.
     if ((ctx.req as { upgrade?: boolean }).upgrade) return forwardUpgrade(f)
     return forward({ ...f, headersTimeoutMs: isStream(ctx.query) ? undefined : HEADERS_TIMEOUT_MS })
   }
+}
+
+/** Identities seen recently → their Impersonate-* headers (bounded; cleared when full). */
+const headerCache = new Map<string, readonly string[]>()
+const HEADER_CACHE_MAX = 1024
+
+/**
+ * The Impersonate-* headers for a hub user: the same few identities send request after request,
+ * so the mapping (and its header-safety checks) is computed once per identity. Users whose names
+ * cannot be passed (the check throws) are never cached. The list is copied by forward().
+ */
+function memberHeaders(user: UserInfo): readonly string[] {
+  // JSON, not a separator: any character may occur in a name, and keys must never collide.
+  const key = JSON.stringify([user.username, user.uid ?? '', user.groups])
+  let headers = headerCache.get(key)
+  if (!headers) {
+    headers = impersonationHeaders(memberIdentity(user))
+    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear()
+    headerCache.set(key, headers)
+  }
+  return headers
 }
 
 /**

@@ -6,7 +6,6 @@
 // breaks the caller's response off too.
 
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http'
-import { pipeline } from 'node:stream'
 import { StatusError, serviceUnavailable, timeout } from '../../machinery/errors.ts'
 import type { MemberEndpoint } from '../members/directory.ts'
 import { requestHeaders, responseHeaders } from './headers.ts'
@@ -20,7 +19,7 @@ export interface ForwardRequest {
   /** Member path (no prefix) plus the raw query string, e.g. "/api/v1/pods?limit=500". */
   path: string
   /** Identity and credential headers to add (raw list). */
-  extraHeaders: string[]
+  extraHeaders: readonly string[]
   /** The hub's audit id, sent along so both audit logs carry it. */
   auditId: string
   /** How long the member may take to answer with a status line (not for streams). */
@@ -100,9 +99,7 @@ export function forward(f: ForwardRequest): Promise<void> {
         return
       }
       res.writeHead(ures.statusCode ?? 502, ures.statusMessage, responseHeaders(ures.rawHeaders))
-      // pipeline destroys both ends on an error either side: a member that breaks off truncates
-      // the caller's (chunked) response, which clients see as an error, not a short answer.
-      pipeline(ures, res, () => done())
+      relay(ures, res, done)
     })
     if (!fwd.chunked && BODYLESS.has(method) && !hasContentLength(req)) upstream.end()
     else {
@@ -112,6 +109,43 @@ export function forward(f: ForwardRequest): Promise<void> {
       req.once('error', (err) => upstream.destroy(err))
     }
   })
+}
+
+/**
+ * Copies the member's body to the caller with backpressure, as pipeline() would but without its
+ * per-request cost (an AbortController, end-of-stream watchers on both ends, an AbortError with a
+ * stack trace when it finishes: ≈ 20 µs of a proxied GET). Chunks that arrive in one turn (a
+ * socket read holds up to four 16 KB TLS records) leave in one write to the caller's socket.
+ * A member that breaks off destroys the caller's response, so a chunked answer is truncated and
+ * the client sees an error, not a short answer; the caller going away is handled by forward().
+ */
+function relay(ures: IncomingMessage, res: ServerResponse, done: () => void): void {
+  let corked = false
+  const uncork = () => {
+    corked = false
+    // end() has uncorked fully, and the socket may already serve the next request.
+    if (!res.writableEnded) res.uncork()
+  }
+  ures.on('data', (chunk: Buffer) => {
+    if (!corked) {
+      corked = true
+      res.cork()
+      process.nextTick(uncork)
+    }
+    if (!res.write(chunk)) ures.pause()
+  })
+  res.on('drain', () => ures.resume())
+  ures.once('end', () => {
+    res.end()
+    done()
+  })
+  const broken = (err?: Error) => {
+    if (ures.complete) return
+    res.destroy(err)
+    done()
+  }
+  ures.on('error', broken)
+  ures.once('close', () => broken())
 }
 
 function hasContentLength(req: IncomingMessage): boolean {

@@ -23,8 +23,11 @@ function tokenObject(id: string, secretHash: string, username: string, expires: 
   }
 }
 
-function request(authorization?: string): IncomingMessage {
-  return { headers: authorization === undefined ? {} : { authorization } } as IncomingMessage
+function request(
+  authorization?: string,
+  url = '/apis/platform.flotilla.dev/v1alpha1/clusters/edge/proxy/api/v1/pods',
+): IncomingMessage {
+  return { url, headers: authorization === undefined ? {} : { authorization } } as IncomingMessage
 }
 
 test('a valid token authenticates as the stored user until it expires or is removed', async () => {
@@ -151,4 +154,36 @@ test('owners may list/watch pinned to themselves and get/delete their own tokens
   assert.ok(!allowed(attrs('alice', 'get', { name: a.id, apiGroup: 'other.example.com' })))
   assert.ok(!allowed(attrs('alice', 'get', { name: a.id, resource: 'clusters' })))
   assert.ok(!allowed(attrs('', 'list', { fieldSelector: 'spec.user.username=' })))
+})
+
+test('a token is a credential only within its scope: its cluster proxy, discovery, self-service', async () => {
+  const clock = new FakeClock()
+  const index = new TokenIndex()
+  const t = newAccessToken()
+  index.put(tokenObject(t.id, t.secretHash, 'alice', clock.now() + 60_000))
+  const authn = new AccessTokenAuthenticator(index, clock)
+  const P = '/apis/platform.flotilla.dev/v1alpha1'
+  const inside = [
+    `${P}/clusters/edge/proxy`,
+    `${P}/clusters/edge/proxy/api/v1/namespaces/default/pods?watch=1`,
+    '/api',
+    '/apis',
+    '/apis/apps/v1',
+    '/version',
+    '/openapi/v3',
+    `${P}/accesstokens?fieldSelector=spec.user.username%3Dalice`,
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  ]
+  const outside = [
+    `${P}/clusters/edge`,
+    `${P}/clusters/edge/kubeconfig`,
+    `${P}/clusters/edgex/proxy/api`,
+    `${P}/clusters/other/proxy/api/v1/pods`,
+    '/api/v1/secrets',
+    '/api/v1/namespaces/default/pods',
+    `${P}/clusters`,
+  ]
+  for (const url of inside) assert.ok(await authn.authenticate(request(`Bearer ${t.token}`, url)), url)
+  for (const url of outside) assert.equal(await authn.authenticate(request(`Bearer ${t.token}`, url)), undefined, url)
 })

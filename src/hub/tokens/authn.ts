@@ -65,7 +65,7 @@ const SELF_SERVICE = [
   '/apis/authorization.k8s.io/', // self-subject access and rules reviews (can-i)
 ]
 /** Discovery documents, which kubectl reads before anything else. */
-const DISCOVERY = /^\/(api|apis|version|openapi)(\/[^/]+){0,2}$|^\/openapi\//
+const DISCOVERY = /^\/api(\/[^/]+)?$|^\/apis(\/[^/]+){0,2}$|^\/version$|^\/openapi(\/.*)?$/
 
 /**
  * A kubeconfig token is for reaching one member: it opens that cluster's proxy, discovery and

@@ -106,7 +106,10 @@ test('housekeeping: use is recorded in status; tokens expired over an hour ago a
     await client.create(accessTokens, '', object(old.id, old.secretHash, '2026-01-01T10:59:59Z'))
     await client.create(accessTokens, '', object(recent.id, recent.secretHash, '2026-01-01T13:00:00Z'))
 
-    const req = { headers: { authorization: `Bearer ${recent.token}` } } as IncomingMessage
+    const req = {
+      url: '/apis/platform.flotilla.dev/v1alpha1/clusters/edge/proxy/api',
+      headers: { authorization: `Bearer ${recent.token}` },
+    } as IncomingMessage
     assert.ok(await tokens.authenticator.authenticate(req))
     for (let i = 0; i < 50 && !tokens.index.get(recent.id)?.lastUsedAt; i++) await new Promise((r) => setTimeout(r, 10))
     assert.equal(tokens.index.get(recent.id)?.lastUsedAt, clock.now())

@@ -21,11 +21,26 @@ export interface IssuedSecret {
 }
 
 export function newAccessToken(): IssuedSecret {
-  const idBytes = randomBytes(16)
-  let id = 'kt-'
-  for (const b of idBytes) id += BASE32[b & 31]
+  return newPrefixedSecret(TOKEN_PREFIX, 'kt-')
+}
+
+/**
+ * A new `<prefix><idPrefix><16 base32>.<secret>` token: the shape shared by kubeconfig tokens
+ * and the registration tokens (src/hub/registration), so all of them are looked up by id and
+ * checked by hash the same way.
+ */
+export function newPrefixedSecret(prefix: string, idPrefix = ''): IssuedSecret {
+  let id = idPrefix
+  for (const b of randomBytes(16)) id += BASE32[b & 31]
   const secret = randomBytes(32).toString('base64url')
-  return { id, token: `${TOKEN_PREFIX}${id}.${secret}`, secretHash: hashSecret(secret) }
+  return { id, token: `${prefix}${id}.${secret}`, secretHash: hashSecret(secret) }
+}
+
+/** The id and secret of a token made by newPrefixedSecret(prefix) (no id prefix), else undefined. */
+export function parsePrefixedSecret(prefix: string, token: string): { id: string; secret: string } | undefined {
+  if (!token.startsWith(prefix)) return undefined
+  const m = /^([a-z2-7]{16})\.([A-Za-z0-9_-]{43})$/.exec(token.slice(prefix.length))
+  return m ? { id: m[1], secret: m[2] } : undefined
 }
 
 export function hashSecret(secret: string): string {
