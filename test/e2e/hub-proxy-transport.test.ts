@@ -55,6 +55,12 @@ function stubMember(req: IncomingMessage, res: ServerResponse): void {
     res.write('first\n')
     return
   }
+  if (url === '/silent-stream') {
+    // A watch with no events yet: the head, then nothing.
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.flushHeaders()
+    return
+  }
   if (url === '/break') {
     res.writeHead(200, { 'content-type': 'text/plain' })
     res.write('partial\n')
@@ -211,6 +217,16 @@ describe('hub proxy transport', { concurrency: false }, () => {
     req.destroy()
     await eventually(() => seen.streamClosed, { what: 'the member request', timeoutMs: 5000 })
     await withTimeout(seen.streamClosed!, 5000, 'the member request was not aborted')
+  })
+
+  it("a streamed answer's head reaches the caller before any body byte does", async () => {
+    // client-go waits for a watch's head before it can cancel the watch; a held head made
+    // `kubectl rollout status` hang after reporting success.
+    const req = send('/silent-stream')
+    req.end()
+    const [res] = (await withTimeout(once(req, 'response'), 5000, 'no response head')) as [IncomingMessage]
+    assert.equal(res.statusCode, 200)
+    req.destroy()
   })
 
   it('a member that breaks off mid-answer breaks the caller response off', async () => {

@@ -99,6 +99,11 @@ export function forward(f: ForwardRequest): Promise<void> {
         return
       }
       res.writeHead(ures.statusCode ?? 502, ures.statusMessage, responseHeaders(ures.rawHeaders))
+      // A streamed answer (a watch, logs -f) may stay silent for minutes after its head: send the
+      // head now, as the member did. Node otherwise holds it until the first body byte, and a
+      // client that is waiting for the head before it can cancel (client-go's reflector stopping
+      // right after it opened a watch: `kubectl rollout status` hanging after success) waits too.
+      if (ures.headers['content-length'] === undefined) res.flushHeaders()
       relay(ures, res, done)
     })
     if (!fwd.chunked && BODYLESS.has(method) && !hasContentLength(req)) upstream.end()
@@ -122,8 +127,8 @@ export function forward(f: ForwardRequest): Promise<void> {
 function relay(ures: IncomingMessage, res: ServerResponse, done: () => void): void {
   let corked = false
   const uncork = () => {
+    if (!corked) return // the 'end' handler got there first
     corked = false
-    // end() has uncorked fully, and the socket may already serve the next request.
     if (!res.writableEnded) res.uncork()
   }
   ures.on('data', (chunk: Buffer) => {
@@ -136,6 +141,12 @@ function relay(ures: IncomingMessage, res: ServerResponse, done: () => void): vo
   })
   res.on('drain', () => ures.resume())
   ures.once('end', () => {
+    // Uncork before end(): once the head has been flushed, end() of a chunked response sends its
+    // terminating chunk straight away, ahead of corked body chunks (seen: "0\r\n\r\n" before the data).
+    if (corked) {
+      corked = false
+      res.uncork()
+    }
     res.end()
     done()
   })
