@@ -10,7 +10,7 @@ import { UsageError } from './usage.ts'
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   server: { summary: 'run a Flotilla API server (the hub)', run: runServer },
   sim: { summary: 'run a simulated member cluster (nodes, pods, controllers)', run: runSim },
-  cluster: { summary: 'import, list and delete member clusters of a hub', run: runCluster },
+  cluster: { summary: 'import, register, list and delete member clusters of a hub', run: runCluster },
   kubeconfig: { summary: 'issue, list and revoke temporary kubeconfigs for member clusters', run: runKubeconfig },
   agent: { summary: 'run the agent of a registered member cluster (reverse tunnel to the hub)', run: runAgent },
 }
