@@ -62,6 +62,8 @@ export interface TunnelListenerOptions {
   handshakeTimeoutMs?: number
   /** Largest HTTP/1.1 request head (default 16 KiB). */
   maxHeaderSize?: number
+  /** Most connections open at once, authenticated or not (default 20,000). */
+  maxConnections?: number
   log?: Logger
 }
 
@@ -145,6 +147,9 @@ export class TunnelListener {
       connectionsCheckingInterval: Math.min(1_000, this.timeoutMs),
     })
     this.server.maxHeadersCount = 64
+    // A bound on open connections, tunnels included, so a flood of unauthenticated connections
+    // cannot exhaust the hub's file descriptors (beyond it the kernel's backlog refuses them).
+    this.server.maxConnections = opts.maxConnections ?? 20_000
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       void this.onUpgrade(req, socket as TLSSocket, head)
     })
