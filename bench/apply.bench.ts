@@ -35,7 +35,7 @@
 // --no-profile, --profile-dir DIR (keep the .cpuprofile files), --kubectl PATH|none,
 // --json FILE, --keep (data dirs). Exit status 0 whatever the results.
 
-import { type ChildProcess, execFile, fork } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -44,6 +44,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Agent } from 'undici'
 import { writeKubeconfig } from '../src/cli/kubeconfig.ts'
+import { execCollect } from '../test/helpers/exec.ts'
 import { appImage, clientSideApplyPatch, clientSideCreateBody, deploymentManifest } from './apply-fixtures.ts'
 import { type Analysis, analyze, readProfile, type Stage, sliceProfile, top } from './apply-profile.ts'
 import type { ServerStats } from './server-child.ts'
@@ -553,22 +554,12 @@ function findKubectl(): string | undefined {
   return undefined
 }
 
-function runKubectl(bin: string, args: string[], home: string): Promise<{ code: number; out: string }> {
-  return new Promise((res) => {
-    execFile(
-      bin,
-      args,
-      { env: { PATH: process.env.PATH ?? '', HOME: home, KUBECACHEDIR: join(home, 'cache') }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : 1
-          : 0
-        res({ code, out: `${stdout}${stderr}` })
-      },
-    )
+async function runKubectl(bin: string, args: string[], home: string): Promise<{ code: number; out: string }> {
+  const r = await execCollect(bin, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: home, KUBECACHEDIR: join(home, 'cache') },
+    timeout: 60_000,
   })
+  return { code: r.code, out: `${r.stdout}${r.stderr}` }
 }
 
 /** The body of the last PATCH request in kubectl -v=9 output (klog formats of 1.2x and 1.33). */

@@ -5,30 +5,20 @@
 
 import { readFileSync } from 'node:fs'
 import { parse, stringify } from 'yaml'
-import {
-  CLUSTER_SECRET_NAMESPACE,
-  clusterResource,
-  DEFAULT_KUBECONFIG_KEY,
-  PLATFORM_GROUP,
-  PLATFORM_VERSION,
-} from '../apis/platform/cluster.ts'
-import { resources } from '../client/client.ts'
+import { CLUSTER_SECRET_NAMESPACE, clusterResource, DEFAULT_KUBECONFIG_KEY } from '../apis/platform/cluster.ts'
+import { type Client, resources } from '../client/client.ts'
 import type { HttpClient } from '../client/http-client.ts'
 import { KubeconfigError, restConfigFromKubeconfig } from '../client/rest-config.ts'
 import { isAlreadyExists, isNotFound } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { isDNS1123Label } from '../machinery/validation/names.ts'
+import { type ClusterFields, clusterObject, clusterSpecFor } from './cluster-spec.ts'
 import { UsageError } from './usage.ts'
 
-export interface ImportRequest {
+export interface ImportRequest extends ClusterFields {
   name: string
   kubeconfigPath: string
   context?: string
-  provider?: string
-  region?: string
-  zones?: string[]
-  deleteProtection?: boolean
-  displayName?: string
   wait: boolean
   waitTimeoutMs: number
 }
@@ -89,7 +79,18 @@ export function checkClusterName(name: string | undefined): string {
   return name
 }
 
-async function upsertSecret(hub: HttpClient, name: string, text: string): Promise<'created' | 'updated'> {
+/** Write options naming `fieldManager`; none: the client's own default manager. */
+function writeOptions(fieldManager: string | undefined): { fieldManager?: string } {
+  return fieldManager ? { fieldManager } : {}
+}
+
+/** Creates or updates the Secret that holds an imported cluster's kubeconfig (`text`). */
+export async function upsertKubeconfigSecret(
+  client: Client,
+  name: string,
+  text: string,
+  fieldManager?: string,
+): Promise<'created' | 'updated'> {
   const secretName = secretNameFor(name)
   const secret: KubeObject = {
     apiVersion: 'v1',
@@ -103,56 +104,50 @@ async function upsertSecret(hub: HttpClient, name: string, text: string): Promis
     data: { [DEFAULT_KUBECONFIG_KEY]: Buffer.from(text, 'utf8').toString('base64') },
   }
   try {
-    await hub.create(resources.secrets, CLUSTER_SECRET_NAMESPACE, secret, { fieldManager: 'flotilla-cli' })
+    await client.create(resources.secrets, CLUSTER_SECRET_NAMESPACE, secret, writeOptions(fieldManager))
     return 'created'
   } catch (e) {
     if (!isAlreadyExists(e)) throw e
   }
-  await hub.patch(
+  await client.patch(
     resources.secrets,
     CLUSTER_SECRET_NAMESPACE,
     secretName,
     'merge',
     { metadata: { labels: secret.metadata.labels }, data: secret.data },
-    { fieldManager: 'flotilla-cli' },
+    writeOptions(fieldManager),
   )
   return 'updated'
 }
 
-function specFor(req: ImportRequest): Rec {
-  const spec: Rec = {
-    connection: {
+/**
+ * Creates the Import-mode Cluster that references the kubeconfig Secret, or (re-importing)
+ * points the existing one at the Secret and changes only the fields given.
+ */
+export async function upsertImportedCluster(
+  client: Client,
+  name: string,
+  fields: ClusterFields,
+  fieldManager?: string,
+): Promise<'created' | 'updated'> {
+  const spec = clusterSpecFor(
+    {
       mode: 'Import',
       kubeconfigSecretRef: {
         namespace: CLUSTER_SECRET_NAMESPACE,
-        name: secretNameFor(req.name),
+        name: secretNameFor(name),
         key: DEFAULT_KUBECONFIG_KEY,
       },
     },
-  }
-  if (req.provider !== undefined) spec.provider = req.provider
-  if (req.region !== undefined) spec.region = req.region
-  if (req.zones !== undefined) spec.zones = req.zones
-  if (req.deleteProtection !== undefined) spec.deleteProtection = req.deleteProtection
-  if (req.displayName !== undefined) spec.displayName = req.displayName
-  return spec
-}
-
-async function upsertCluster(hub: HttpClient, req: ImportRequest): Promise<'created' | 'updated'> {
-  const cluster: KubeObject = {
-    apiVersion: `${PLATFORM_GROUP}/${PLATFORM_VERSION}`,
-    kind: 'Cluster',
-    metadata: { name: req.name },
-    spec: specFor(req),
-  }
+    fields,
+  )
   try {
-    await hub.create(clusterResource, '', cluster, { fieldManager: 'flotilla-cli' })
+    await client.create(clusterResource, '', clusterObject(name, spec), writeOptions(fieldManager))
     return 'created'
   } catch (e) {
     if (!isAlreadyExists(e)) throw e
   }
-  // Re-importing: point the cluster at the Secret and change only the fields given.
-  await hub.patch(clusterResource, '', req.name, 'merge', { spec: specFor(req) }, { fieldManager: 'flotilla-cli' })
+  await client.patch(clusterResource, '', name, 'merge', { spec }, writeOptions(fieldManager))
   return 'updated'
 }
 
@@ -211,11 +206,11 @@ async function waitForCluster(hub: HttpClient, req: ImportRequest, out: (s: stri
 export async function importCluster(hub: HttpClient, req: ImportRequest, out: (s: string) => void): Promise<number> {
   const member = readMemberKubeconfig(req.kubeconfigPath, req.context)
   out(`Kubeconfig ${req.kubeconfigPath} is valid (server ${member.server})`)
-  const secret = await upsertSecret(hub, req.name, member.text)
+  const secret = await upsertKubeconfigSecret(hub, req.name, member.text, 'flotilla-cli')
   out(`Secret ${CLUSTER_SECRET_NAMESPACE}/${secretNameFor(req.name)} ${secret}`)
   let cluster: 'created' | 'updated'
   try {
-    cluster = await upsertCluster(hub, req)
+    cluster = await upsertImportedCluster(hub, req.name, req, 'flotilla-cli')
   } catch (e) {
     // A Secret made for a Cluster the hub refused is nobody's: take it back.
     if (secret === 'created') {

@@ -16,16 +16,11 @@ import { type HttpClient, resourcePath } from '../client/http-client.ts'
 import { envLines } from '../hub/registration/manifest.ts'
 import { bootstrapSecretName, credentialsSecretName } from '../hub/registration/records.ts'
 import { isAlreadyExists, isNotFound, StatusError } from '../machinery/errors.ts'
-import type { KubeObject } from '../machinery/object.ts'
+import { type ClusterFields, clusterObject, clusterSpecFor } from './cluster-spec.ts'
 import { UsageError } from './usage.ts'
 
-export interface RegisterRequest {
+export interface RegisterRequest extends ClusterFields {
   name: string
-  provider?: string
-  region?: string
-  zones?: string[]
-  displayName?: string
-  deleteProtection?: boolean
   ttl?: string
   output: 'yaml' | 'env'
   wait: boolean
@@ -35,25 +30,13 @@ export interface RegisterRequest {
 type Rec = Record<string, unknown>
 
 function specFor(req: RegisterRequest): Rec {
-  const spec: Rec = { connection: { mode: 'Register' } }
-  if (req.provider !== undefined) spec.provider = req.provider
-  if (req.region !== undefined) spec.region = req.region
-  if (req.zones !== undefined) spec.zones = req.zones
-  if (req.deleteProtection !== undefined) spec.deleteProtection = req.deleteProtection
-  if (req.displayName !== undefined) spec.displayName = req.displayName
-  return spec
+  return clusterSpecFor({ mode: 'Register' }, req)
 }
 
 /** Creates the Cluster, or checks that the existing one is a registered cluster. */
 async function ensureCluster(hub: HttpClient, req: RegisterRequest, err: (s: string) => void): Promise<void> {
-  const cluster: KubeObject = {
-    apiVersion: `${PLATFORM_GROUP}/${PLATFORM_VERSION}`,
-    kind: 'Cluster',
-    metadata: { name: req.name },
-    spec: specFor(req),
-  }
   try {
-    await hub.create(clusterResource, '', cluster, { fieldManager: 'flotilla-cli' })
+    await hub.create(clusterResource, '', clusterObject(req.name, specFor(req)), { fieldManager: 'flotilla-cli' })
     err(`Cluster ${req.name} created (mode Register)`)
     return
   } catch (e) {

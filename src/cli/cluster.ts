@@ -1,15 +1,14 @@
 // `flotilla cluster import|list|delete`: member clusters of a hub, through the hub's API (the
 // identity of --hub-kubeconfig, so hub RBAC applies as for kubectl).
 
-import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { clusterResource } from '../apis/platform/cluster.ts'
-import { HttpClient, resourcePath } from '../client/http-client.ts'
-import { KubeconfigError, restConfigFromKubeconfig } from '../client/rest-config.ts'
+import { type HttpClient, resourcePath } from '../client/http-client.ts'
 import { isNotFound, StatusError } from '../machinery/errors.ts'
 import { checkClusterName, importCluster } from './cluster-import.ts'
 import { registerCluster, revokeCredentials } from './cluster-register.ts'
 import { durationFlag } from './duration.ts'
+import { withHub } from './hub-client.ts'
 import { parseFlags, UsageError } from './usage.ts'
 
 const USAGE = `Usage:
@@ -80,7 +79,7 @@ export async function runCluster(args: string[]): Promise<number> {
               .map((z) => z.trim())
               .filter(Boolean)
       const waitTimeoutMs = durationFlag('timeout', v.timeout)
-      return withHub(v['hub-kubeconfig'], (hub) =>
+      return onHub(v['hub-kubeconfig'], (hub) =>
         importCluster(
           hub,
           {
@@ -112,7 +111,7 @@ export async function runCluster(args: string[]): Promise<number> {
         .filter(Boolean)
       const waitTimeoutMs = durationFlag('timeout', v.timeout)
       const err = (s: string) => process.stderr.write(`${s}\n`)
-      return withHub(v['hub-kubeconfig'], (hub) =>
+      return onHub(v['hub-kubeconfig'], (hub) =>
         registerCluster(
           hub,
           {
@@ -135,17 +134,17 @@ export async function runCluster(args: string[]): Promise<number> {
     case 'revoke-credentials': {
       if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"\n\n${USAGE}`)
       const name = checkClusterName(rest[0])
-      return withHub(v['hub-kubeconfig'], (hub) => revokeCredentials(hub, name, out))
+      return onHub(v['hub-kubeconfig'], (hub) => revokeCredentials(hub, name, out))
     }
     case 'list':
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"\n\n${USAGE}`)
       if (v.output !== undefined && v.output !== 'wide') throw new UsageError('-o must be "wide"')
-      return withHub(v['hub-kubeconfig'], (hub) => list(hub, v.output === 'wide', out))
+      return onHub(v['hub-kubeconfig'], (hub) => list(hub, v.output === 'wide', out))
     case 'delete': {
       if (rest.length > 1) throw new UsageError(`unexpected argument "${rest[1]}"\n\n${USAGE}`)
       const name = checkClusterName(rest[0])
       const timeoutMs = durationFlag('timeout', v.timeout)
-      return withHub(v['hub-kubeconfig'], (hub) => remove(hub, name, v.wait, timeoutMs, out))
+      return onHub(v['hub-kubeconfig'], (hub) => remove(hub, name, v.wait, timeoutMs, out))
     }
     case undefined:
       throw new UsageError(`a subcommand is required: import, register, revoke-credentials, list or delete\n\n${USAGE}`)
@@ -156,40 +155,9 @@ export async function runCluster(args: string[]): Promise<number> {
   }
 }
 
-/** Opens the hub named by --hub-kubeconfig; transport and auth failures become clear messages. */
-async function withHub(flag: string | undefined, fn: (hub: HttpClient) => Promise<number>): Promise<number> {
-  const path = resolve(flag ?? process.env.FLOTILLA_HUB_KUBECONFIG ?? '.flotilla/admin.kubeconfig')
-  if (!existsSync(path)) {
-    throw new UsageError(`no hub kubeconfig at ${path}; pass --hub-kubeconfig FILE or set FLOTILLA_HUB_KUBECONFIG`)
-  }
-  let cfg: ReturnType<typeof restConfigFromKubeconfig>
-  try {
-    cfg = restConfigFromKubeconfig(readFileSync(path, 'utf8'))
-  } catch (e) {
-    if (e instanceof KubeconfigError) throw new UsageError(`--hub-kubeconfig ${path}: ${e.message}`)
-    throw e
-  }
-  const client = HttpClient.fromConfig(cfg, { userAgent: 'flotilla-cli', timeoutMs: 30_000 })
-  try {
-    return await fn(client)
-  } catch (e) {
-    if (e instanceof UsageError) throw e
-    throw new Error(describeFailure(e, cfg.server, path))
-  } finally {
-    client.close()
-  }
-}
-
-function describeFailure(e: unknown, url: string, path: string): string {
-  if (e instanceof StatusError) {
-    if (e.code === 401) return `the hub at ${url} rejected the credentials in ${path} (401 Unauthorized)`
-    return e.message
-  }
-  const code = (e as { code?: unknown })?.code
-  if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test(code)) {
-    return `cannot reach the hub at ${url} (${code}); is it running? (hub kubeconfig: ${path})`
-  }
-  return e instanceof Error ? e.message : String(e)
+/** The hub of --hub-kubeconfig, as a client; a missing or invalid hub kubeconfig is a usage error. */
+function onHub(flag: string | undefined, fn: (hub: HttpClient) => Promise<number>): Promise<number> {
+  return withHub(flag, (hub) => fn(hub.client), { kubeconfigUsageError: true })
 }
 
 interface Table {

@@ -5,13 +5,6 @@
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  CLUSTER_SECRET_NAMESPACE,
-  clusterResource,
-  DEFAULT_KUBECONFIG_KEY,
-  PLATFORM_GROUP,
-  PLATFORM_VERSION,
-} from '../apis/platform/cluster.ts'
 import { type Client, resources } from '../client/client.ts'
 import { LocalClient } from '../client/local-client.ts'
 import type { Hub } from '../hub/start.ts'
@@ -19,7 +12,7 @@ import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { type Sim, startSim } from '../sim/start.ts'
-import { secretNameFor } from './cluster-import.ts'
+import { upsertImportedCluster, upsertKubeconfigSecret } from './cluster-import.ts'
 
 interface DemoCluster {
   name: string
@@ -112,45 +105,8 @@ export interface Demo {
 async function importDemoClusters(client: Client, sims: Sim[]): Promise<void> {
   for (const [i, sim] of sims.entries()) {
     const c = CLUSTERS[i]
-    const data = { [DEFAULT_KUBECONFIG_KEY]: Buffer.from(readFileSync(sim.kubeconfig, 'utf8')).toString('base64') }
-    const secretName = secretNameFor(c.name)
-    const labels = { 'platform.flotilla.dev/cluster': c.name }
-    try {
-      await client.create(resources.secrets, CLUSTER_SECRET_NAMESPACE, {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: secretName, namespace: CLUSTER_SECRET_NAMESPACE, labels },
-        type: 'Opaque',
-        data,
-      })
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e
-      await client.patch(resources.secrets, CLUSTER_SECRET_NAMESPACE, secretName, 'merge', {
-        metadata: { labels },
-        data,
-      })
-    }
-    const spec = {
-      connection: {
-        mode: 'Import',
-        kubeconfigSecretRef: { namespace: CLUSTER_SECRET_NAMESPACE, name: secretName, key: DEFAULT_KUBECONFIG_KEY },
-      },
-      provider: c.provider,
-      region: c.region,
-      zones: c.zones,
-      displayName: c.displayName,
-    }
-    try {
-      await client.create(clusterResource, '', {
-        apiVersion: `${PLATFORM_GROUP}/${PLATFORM_VERSION}`,
-        kind: 'Cluster',
-        metadata: { name: c.name },
-        spec,
-      })
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e
-      await client.patch(clusterResource, '', c.name, 'merge', { spec })
-    }
+    await upsertKubeconfigSecret(client, c.name, readFileSync(sim.kubeconfig, 'utf8'))
+    await upsertImportedCluster(client, c.name, c)
   }
 }
 

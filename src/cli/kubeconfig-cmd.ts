@@ -3,16 +3,15 @@
 // issues them (POST clusters/NAME/kubeconfig) and keeps only a hash of each token; listing and
 // revoking address the AccessToken objects. A non-admin sees and revokes only their own.
 
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { humanDuration } from '../apis/printing.ts'
 import type { Resource } from '../client/client.ts'
-import { HttpClient } from '../client/http-client.ts'
-import { KubeconfigError, restConfigFromKubeconfig } from '../client/rest-config.ts'
 import { parseDuration, ttlProblem } from '../hub/tokens/token.ts'
 import { StatusError } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { isPlainObject } from '../machinery/object.ts'
+import { describeHubFailure, type Hub, withHub } from './hub-client.ts'
 import { parseFlags, UsageError } from './usage.ts'
 
 const USAGE = `Usage: flotilla kubeconfig <cluster|list|revoke> [flags]
@@ -73,14 +72,14 @@ export async function runKubeconfig(args: string[]): Promise<number> {
         const p = ttlProblem(ttlSeconds)
         if (p) throw new UsageError(`--ttl ${p}, got "${v.ttl}"`)
       }
-      return withHub(v['hub-kubeconfig'], (hub) =>
+      return onHub(v['hub-kubeconfig'], (hub) =>
         issue(hub, rest[0], { ttlSeconds, description: v.description, output: v.output }),
       )
     }
     case 'list':
       only(['all', 'cluster'])
       if (rest.length !== 0) throw new UsageError(`kubeconfig list takes no arguments\n\n${USAGE}`)
-      return withHub(v['hub-kubeconfig'], (hub) => list(hub, { all: v.all, cluster: v.cluster }))
+      return onHub(v['hub-kubeconfig'], (hub) => list(hub, { all: v.all, cluster: v.cluster }))
     case 'revoke':
       only([])
       if (rest.length === 0) throw new UsageError(`kubeconfig revoke needs at least one token id\n\n${USAGE}`)
@@ -90,7 +89,7 @@ export async function runKubeconfig(args: string[]): Promise<number> {
             `"${id.startsWith('flt_') ? 'flt_…' : id}" is not a token id (kt-…; see "flotilla kubeconfig list")`,
           )
       }
-      return withHub(v['hub-kubeconfig'], (hub) => revoke(hub, rest))
+      return onHub(v['hub-kubeconfig'], (hub) => revoke(hub, rest))
     case undefined:
       throw new UsageError(`missing command\n\n${USAGE}`)
     default:
@@ -98,48 +97,22 @@ export async function runKubeconfig(args: string[]): Promise<number> {
   }
 }
 
-interface Hub {
-  client: HttpClient
-  url: string
-  kubeconfigPath: string
+/** The hub of --hub-kubeconfig; a missing or invalid hub kubeconfig is an ordinary failure (exit status 1). */
+function onHub(flag: string | undefined, fn: (hub: Hub) => Promise<number>): Promise<number> {
+  return withHub(flag, fn, { describe: describeFailure })
 }
 
-/** Opens the hub named by --hub-kubeconfig and turns transport and auth failures into clear messages. */
-async function withHub(flag: string | undefined, fn: (hub: Hub) => Promise<number>): Promise<number> {
-  const kubeconfigPath = resolve(flag ?? process.env.FLOTILLA_HUB_KUBECONFIG ?? '.flotilla/admin.kubeconfig')
-  if (!existsSync(kubeconfigPath)) {
-    throw new Error(`no hub kubeconfig at ${kubeconfigPath}; pass --hub-kubeconfig FILE or set FLOTILLA_HUB_KUBECONFIG`)
-  }
-  let cfg: ReturnType<typeof restConfigFromKubeconfig>
-  try {
-    cfg = restConfigFromKubeconfig(readFileSync(kubeconfigPath, 'utf8'))
-  } catch (e) {
-    if (e instanceof KubeconfigError) throw new Error(`${kubeconfigPath}: ${e.message}`)
-    throw e
-  }
-  const client = HttpClient.fromConfig(cfg, { userAgent: 'flotilla-cli', timeoutMs: 30_000 })
-  try {
-    return await fn({ client, url: cfg.server, kubeconfigPath })
-  } catch (e) {
-    throw new Error(describeFailure(e, cfg.server, kubeconfigPath))
-  } finally {
-    client.close()
-  }
-}
-
-function describeFailure(e: unknown, url: string, kubeconfigPath: string): string {
+/** `flotilla kubeconfig`'s wording for what the hub refused: tokens expire and are revoked. */
+function describeFailure(e: unknown, hub: Hub): string | undefined {
   if (e instanceof StatusError) {
-    if (e.code === 401)
-      return `the hub at ${url} rejected the credentials in ${kubeconfigPath} (401 Unauthorized): expired, revoked or wrong`
+    if (e.code === 401) return `${describeHubFailure(e, hub)}: expired, revoked or wrong`
     if (e.code === 403) return `forbidden: ${e.message}`
-    return e.message
+    return undefined
   }
   const code = (e as { code?: string }).code
-  if (code && /^(ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ETIMEDOUT|EAI_AGAIN)$/.test(code))
-    return `cannot reach the hub at ${url} (${code}); is it running? (hub kubeconfig: ${kubeconfigPath})`
   if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
-    return `cannot verify the hub's TLS certificate at ${url} (${code}); check certificate-authority-data in ${kubeconfigPath}`
-  return e instanceof Error ? e.message : String(e)
+    return `cannot verify the hub's TLS certificate at ${hub.url} (${code}); check certificate-authority-data in ${hub.kubeconfigPath}`
+  return undefined
 }
 
 async function issue(

@@ -77,6 +77,14 @@ export interface WriteOptions {
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
 
+/** The Content-Type of each kind of patch (as kubectl sends it). */
+export const PATCH_MEDIA_TYPES: Readonly<Record<PatchType, string>> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+}
+
 export interface PatchOptions extends WriteOptions {
   force?: boolean
 }

@@ -12,20 +12,21 @@ import {
   type IncomingMessage,
 } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { StatusError, type StatusReason } from '../machinery/errors.ts'
+import { reasonForCode, StatusError, type StatusReason } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
-import type {
-  Client,
-  DeleteOptions,
-  ListOptions,
-  ObjectList,
-  PatchOptions,
-  PatchType,
-  Resource,
-  WatchEvent,
-  WatchHandle,
-  WatchOptions,
-  WriteOptions,
+import {
+  type Client,
+  type DeleteOptions,
+  type ListOptions,
+  type ObjectList,
+  PATCH_MEDIA_TYPES,
+  type PatchOptions,
+  type PatchType,
+  type Resource,
+  type WatchEvent,
+  type WatchHandle,
+  type WatchOptions,
+  type WriteOptions,
 } from './client.ts'
 import { authHeadersFor, httpsAgentFor, type RestConfig } from './rest-config.ts'
 
@@ -55,13 +56,6 @@ export interface RawRequestOptions {
   headers?: Record<string, string>
   timeoutMs?: number
   query?: Record<string, string | number | boolean | undefined>
-}
-
-const PATCH_MEDIA_TYPES: Record<PatchType, string> = {
-  json: 'application/json-patch+json',
-  merge: 'application/merge-patch+json',
-  strategic: 'application/strategic-merge-patch+json',
-  apply: 'application/apply-patch+yaml',
 }
 
 /** Largest non-watch response accepted (a runaway or hostile server must not exhaust memory). */
@@ -103,23 +97,9 @@ export function statusErrorFrom(status: number, body: Buffer): StatusError {
   return new StatusError(status, reasonFor(status), text || `the server responded with HTTP ${status}`)
 }
 
+/** The reason for a status the server sent no Status with ("Unknown" for one without a reason). */
 function reasonFor(status: number): StatusReason {
-  const reasons: Record<number, StatusReason> = {
-    400: 'BadRequest',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'NotFound',
-    405: 'MethodNotAllowed',
-    409: 'Conflict',
-    410: 'Expired',
-    415: 'UnsupportedMediaType',
-    422: 'Invalid',
-    429: 'TooManyRequests',
-    500: 'InternalError',
-    503: 'ServiceUnavailable',
-    504: 'Timeout',
-  }
-  return reasons[status] ?? 'Unknown'
+  return reasonForCode(status) ?? ('Unknown' as StatusReason)
 }
 
 export class HttpClient implements Client {

@@ -10,25 +10,20 @@ import type { Store } from '../apiserver/registry/store.ts'
 import { StatusError } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from '../machinery/selectors/index.ts'
-import type {
-  Client,
-  DeleteOptions,
-  ListOptions,
-  ObjectList,
-  PatchOptions,
-  PatchType,
-  Resource,
-  WatchEvent,
-  WatchHandle,
-  WatchOptions,
-  WriteOptions,
+import {
+  type Client,
+  type DeleteOptions,
+  type ListOptions,
+  type ObjectList,
+  PATCH_MEDIA_TYPES,
+  type PatchOptions,
+  type PatchType,
+  type Resource,
+  type WatchEvent,
+  type WatchHandle,
+  type WatchOptions,
+  type WriteOptions,
 } from './client.ts'
-
-const PATCH_MEDIA_TYPES: Record<Exclude<PatchType, 'apply'>, string> = {
-  json: 'application/json-patch+json',
-  merge: 'application/merge-patch+json',
-  strategic: 'application/strategic-merge-patch+json',
-}
 
 export class LocalClient implements Client {
   private readonly registry: Registry

@@ -64,6 +64,30 @@ export class StatusError extends Error {
   }
 }
 
+/** The reason for each HTTP status that has one of its own (apimachinery's reasonForCode). */
+const REASON_FOR_CODE: Readonly<Record<number, StatusReason>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Expired',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+}
+
+/** The StatusReason that goes with an HTTP status, or undefined for a status without one. */
+export function reasonForCode(code: number): StatusReason | undefined {
+  return REASON_FOR_CODE[code]
+}
+
 /** A group-qualified resource name as used in messages: "pods", "deployments.apps". */
 export interface GroupResource {
   group: string

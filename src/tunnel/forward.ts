@@ -12,6 +12,7 @@ import { connect as netConnect } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { connect as tlsConnect } from 'node:tls'
 import { authHeadersFor, httpsAgentFor, type RestConfig } from '../client/rest-config.ts'
+import { connectionTokens, HOP_BY_HOP } from '../util/http-headers.ts'
 
 export interface ForwarderOptions {
   /** Adjusts the outgoing request headers (after hop-by-hop and credential headers are removed). */
@@ -24,34 +25,17 @@ export interface Forwarder {
   close(): void
 }
 
-// Per RFC 9110 §7.6.1 these describe one hop and are not forwarded; credentials are replaced.
-const HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'authorization',
-])
+// Hop-by-hop headers describe one hop and are not forwarded; credentials are replaced.
+const HOP = new Set([...HOP_BY_HOP, 'host', 'authorization'])
 
 function outgoingHeaders(req: IncomingMessage, auth: Record<string, string>, host: string) {
   const out: Record<string, string | string[]> = {}
-  const extraHop = new Set(
-    String(req.headers.connection ?? '')
-      .toLowerCase()
-      .split(',')
-      .map((s) => s.trim()),
-  )
+  const extraHop = connectionTokens(req.rawHeaders)
   // headersDistinct, not headers: Node joins repeated headers with ", ", and kube-apiserver reads
   // each Impersonate-Group / Impersonate-Extra-* line as one value (no comma splitting), so the
   // hub's Impersonate-* lines must reach the member as separate lines, unchanged.
   for (const [k, v] of Object.entries(req.headersDistinct)) {
-    if (v === undefined || HOP.has(k) || extraHop.has(k)) continue
+    if (v === undefined || HOP.has(k) || extraHop?.has(k)) continue
     out[k] = v.length === 1 ? v[0] : v
   }
   out.host = host

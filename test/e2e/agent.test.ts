@@ -3,7 +3,7 @@
 // killed, a restart without the token, a revoked credential, and configuration errors.
 
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,11 +11,11 @@ import { after, before, test } from 'node:test'
 import { HttpClient } from '../../src/client/http-client.ts'
 import { restConfigFromKubeconfig } from '../../src/client/rest-config.ts'
 import { ensureServingCertificate } from '../../src/security/pki.ts'
+import { postJson } from '../helpers/clusters.ts'
 import { startTestHub, type TestHub } from '../helpers/hub.ts'
+import { type FlotillaProcess, runFlotillaProcess } from '../helpers/processes.ts'
 import { eventually, startTestSim, type TestSim } from '../helpers/sim.ts'
 
-const ROOT = new URL('../../', import.meta.url).pathname
-const NODE = join(ROOT, 'node_modules/.bin/node')
 const CLUSTERS = '/apis/platform.flotilla.dev/v1alpha1/clusters'
 
 let hub: TestHub
@@ -35,85 +35,57 @@ after(async () => {
 
 /** Creates a Register-mode Cluster and returns the FLOTILLA_* variables of a fresh bootstrap token. */
 async function register(name: string): Promise<Record<string, string>> {
-  const created = await hub.request(CLUSTERS, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      apiVersion: 'platform.flotilla.dev/v1alpha1',
-      kind: 'Cluster',
-      metadata: { name },
-      spec: { connection: { mode: 'Register' } },
-    }),
+  const created = await postJson(hub, CLUSTERS, {
+    apiVersion: 'platform.flotilla.dev/v1alpha1',
+    kind: 'Cluster',
+    metadata: { name },
+    spec: { connection: { mode: 'Register' } },
   })
   assert.ok(created.status === 201 || created.status === 409, `create cluster: ${created.status}`)
-  const res = await hub.request(`${CLUSTERS}/${name}/registration`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      apiVersion: 'platform.flotilla.dev/v1alpha1',
-      kind: 'ClusterRegistrationRequest',
-      spec: { ttl: '1h' },
-    }),
+  const res = await postJson(hub, `${CLUSTERS}/${name}/registration`, {
+    apiVersion: 'platform.flotilla.dev/v1alpha1',
+    kind: 'ClusterRegistrationRequest',
+    spec: { ttl: '1h' },
   })
   const body = (await res.json()) as { status: { env: Record<string, string> } }
   assert.equal(res.status, 201, JSON.stringify(body))
   return body.status.env
 }
 
-interface AgentProc {
-  child: ChildProcess
-  stdout: string
-  /** Parsed JSON log lines (stderr). */
-  logs: Record<string, unknown>[]
-  exited: Promise<number | null>
+interface AgentProc extends FlotillaProcess {
+  /** Parsed JSON log lines (stderr); a line that is not JSON as { msg: 'text', text }. */
+  readonly logs: Record<string, unknown>[]
   whenConnected(timeoutMs?: number): Promise<void>
-  stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-function agent(env: Record<string, string | undefined>, args = ['--kubeconfig', sim.kubeconfig]): AgentProc {
-  const base: Record<string, string | undefined> = { ...process.env }
-  for (const k of Object.keys(base)) if (k.startsWith('FLOTILLA_') || k.startsWith('KUBERNETES_')) delete base[k]
-  const child = spawn(NODE, [join(ROOT, 'bin/flotilla.ts'), 'agent', '--log-level', 'debug', ...args], {
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.add(child)
-  const p: AgentProc = {
-    child,
-    stdout: '',
-    logs: [],
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
-    whenConnected: (timeoutMs = 20_000) =>
-      eventually(() => /connected to .* as cluster/.test(p.stdout), {
-        timeoutMs,
-        what: `agent connected; ${p.stdout}`,
-      }).then(() => undefined),
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-      const code = await p.exited
-      children.delete(child)
-      return code
-    },
-  }
-  child.stdout?.setEncoding('utf8')
-  child.stdout?.on('data', (d: string) => {
-    p.stdout += d
-  })
-  let pending = ''
-  child.stderr?.setEncoding('utf8')
-  child.stderr?.on('data', (d: string) => {
-    pending += d
-    const lines = pending.split('\n')
-    pending = lines.pop() ?? ''
-    for (const l of lines) {
-      try {
-        p.logs.push(JSON.parse(l))
-      } catch {
-        p.logs.push({ msg: 'text', text: l })
+function agent(env: Record<string, string>, args = ['--kubeconfig', sim.kubeconfig]): AgentProc {
+  const p = runFlotillaProcess(['agent', '--log-level', 'debug', ...args], env)
+  children.add(p.child)
+  const logs: Record<string, unknown>[] = []
+  let parsed = 0
+  return {
+    ...p,
+    get logs() {
+      const text = p.stderr()
+      const end = text.lastIndexOf('\n') + 1
+      if (end > parsed) {
+        for (const l of text.slice(parsed, end - 1).split('\n')) {
+          try {
+            logs.push(JSON.parse(l))
+          } catch {
+            logs.push({ msg: 'text', text: l })
+          }
+        }
+        parsed = end
       }
-    }
-  })
-  return p
+      return logs
+    },
+    whenConnected: (timeoutMs = 20_000) =>
+      eventually(() => /connected to .* as cluster/.test(p.stdout()), {
+        timeoutMs,
+        what: `agent connected; ${p.stdout()}`,
+      }).then(() => undefined),
+  }
 }
 
 const count = (p: AgentProc, msg: string, level?: string) =>
@@ -197,7 +169,7 @@ test('two replicas register with one bootstrap token; kill one, restart without 
   assert.equal(stored.status, 200)
   assert.match(stored.credential ?? '', /^flc_/)
   for (const p of [a, b]) {
-    const text = p.stdout + JSON.stringify(p.logs)
+    const text = p.stdout() + JSON.stringify(p.logs)
     assert.ok(!text.includes(token) && !text.includes(stored.credential ?? '-'), 'no secrets in output')
     assert.equal(count(p, 'NoClusterCredential', 'error'), 0)
   }
@@ -212,10 +184,9 @@ test('two replicas register with one bootstrap token; kill one, restart without 
     { what: 'cluster Running' },
   )
   // Impersonation passes through: the member sees the hub admin's mapped identity.
-  const who = await hub.request(`${CLUSTERS}/edge/proxy/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
+  const who = await postJson(hub, `${CLUSTERS}/edge/proxy/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'SelfSubjectReview',
   })
   const review = (await who.json()) as { status: { userInfo: { username: string; groups: string[] } } }
   assert.equal(who.status, 201, JSON.stringify(review))
@@ -236,8 +207,8 @@ test('two replicas register with one bootstrap token; kill one, restart without 
     '127.0.0.1:0',
   ])
   await a2.whenConnected()
-  const probes = /Health probes on (http:\/\/\S+)\/readyz/.exec(a2.stdout)?.[1]
-  assert.ok(probes, a2.stdout)
+  const probes = /Health probes on (http:\/\/\S+)\/readyz/.exec(a2.stdout())?.[1]
+  assert.ok(probes, a2.stdout())
   assert.equal((await fetch(`${probes}/readyz`)).status, 200)
   assert.equal((await fetch(`${probes}/healthz`)).status, 200)
   assert.equal(count(a2, 'CredentialIssued'), 0)

@@ -5,7 +5,6 @@
 // malformed tokens and bad lifetimes.
 
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -14,6 +13,8 @@ import { Agent, fetch as undiciFetch } from 'undici'
 import { parse as parseYaml } from 'yaml'
 import { StaticTokenAuthenticator, type UserInfo } from '../../src/apiserver/authn.ts'
 import { renderKubeconfig } from '../../src/cli/kubeconfig.ts'
+import { postJson } from '../helpers/clusters.ts'
+import { type ExecResult, execCollect } from '../helpers/exec.ts'
 import { startTestHub, type TestHub } from '../helpers/hub.ts'
 import { importSim } from '../helpers/hub-proxy.ts'
 import { Kubectl, kubectlBinaries } from '../helpers/kubectl.ts'
@@ -107,24 +108,11 @@ function hubKubeconfig(name: string, token: string): string {
   return path
 }
 
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--disable-warning=ExperimentalWarning', BIN, 'kubeconfig', ...args],
-      { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : 1
-          : 0
-        done({ code, stdout: String(stdout), stderr: String(stderr) })
-      },
-    )
+function cli(args: string[], env: Record<string, string> = {}): Promise<ExecResult> {
+  return execCollect(process.execPath, ['--disable-warning=ExperimentalWarning', BIN, 'kubeconfig', ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+    timeout: 60_000,
   })
 }
 
@@ -158,23 +146,15 @@ before(async () => {
       },
     ],
   ] as const) {
-    const r = await hub.request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(obj),
-    })
+    const r = await postJson(hub, path, obj)
     assert.ok(r.status === 201 || r.status === 409, await r.text())
   }
   for (const name of ['edge-1', 'edge-2']) {
-    const r = await hub.request(`${API}/clusters`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'platform.flotilla.dev/v1alpha1',
-        kind: 'Cluster',
-        metadata: { name },
-        spec: { connection: { mode: 'Import', kubeconfigSecretRef: { name: `${name}-kubeconfig` } } },
-      }),
+    const r = await postJson(hub, `${API}/clusters`, {
+      apiVersion: 'platform.flotilla.dev/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name },
+      spec: { connection: { mode: 'Import', kubeconfigSecretRef: { name: `${name}-kubeconfig` } } },
     })
     assert.equal(r.status, 201, await r.text())
   }
@@ -305,14 +285,10 @@ describe('issuing through the API', () => {
 
   test('tokens cannot be created or re-bound through the API', async () => {
     const t = await issueOk(ALICE_TOKEN, 'edge-1')
-    const post = await hub.request(`${API}/accesstokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'platform.flotilla.dev/v1alpha1',
-        kind: 'AccessToken',
-        metadata: { name: 'kt-aaaaaaaaaaaaaaaa' },
-      }),
+    const post = await postJson(hub, `${API}/accesstokens`, {
+      apiVersion: 'platform.flotilla.dev/v1alpha1',
+      kind: 'AccessToken',
+      metadata: { name: 'kt-aaaaaaaaaaaaaaaa' },
     })
     assert.equal(post.status, 405, await post.text())
     const apply = await hub.request(`${API}/accesstokens/kt-aaaaaaaaaaaaaaaa?fieldManager=x`, {
@@ -425,15 +401,11 @@ describe('owners list and revoke their own tokens', () => {
 
 describe('expiry and malformed tokens', () => {
   test('deleting a cluster revokes its kubeconfigs (the token is owned by the Cluster)', async () => {
-    const created = await hub.request(`${API}/clusters`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'platform.flotilla.dev/v1alpha1',
-        kind: 'Cluster',
-        metadata: { name: 'short-lived' },
-        spec: { connection: { mode: 'Import', kubeconfigSecretRef: { name: 'short-lived-kubeconfig' } } },
-      }),
+    const created = await postJson(hub, `${API}/clusters`, {
+      apiVersion: 'platform.flotilla.dev/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name: 'short-lived' },
+      spec: { connection: { mode: 'Import', kubeconfigSecretRef: { name: 'short-lived-kubeconfig' } } },
     })
     assert.equal(created.status, 201, await created.text())
     const t = await issueOk(ALICE_TOKEN, 'short-lived')
@@ -626,16 +598,12 @@ describe('through the proxy to a member', () => {
     await importSim(hub, sim, 'sim-k')
     // On the hub alice may use the proxy (platform user); in the member her mapped identity
     // may only read.
-    const hubBinding = await hub.request('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'alice-platform-user' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'flotilla:platform-user' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
-      }),
+    const hubBinding = await postJson(hub, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'alice-platform-user' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'flotilla:platform-user' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
     })
     assert.equal(hubBinding.status, 201, await hubBinding.text())
     for (const [path, obj] of [

@@ -3,12 +3,11 @@
 // The test plays the kubelet: it binds pods and writes their status through /status.
 
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { request as httpsRequest } from 'node:https'
 import { after, before, describe, it } from 'node:test'
 import { WebSocket } from 'ws'
 import { type ExecSessionInfo, podStreamConnectors } from '../../src/sim/streams/index.ts'
-import { Kubectl, kubectlBinaries } from '../helpers/kubectl.ts'
+import { followUntil, Kubectl, kubectlBinaries } from '../helpers/kubectl.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 
 const LOG_INTERVAL_MS = 200
@@ -77,36 +76,6 @@ async function createPod(s: TestServer, p: PodSetup): Promise<void> {
     headers: { 'content-type': 'application/json' },
   })
   assert.equal(r.status, 200, await r.text())
-}
-
-/** Runs `kubectl logs -f`, returns once `enough(stdout)` holds, then kills it. */
-function followUntil(k: Kubectl, args: string[], enough: (out: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(k.bin.path, ['--kubeconfig', k.kubeconfig, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: '/tmp' },
-    })
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => {
-      child.kill()
-      reject(new Error(`kubectl ${args.join(' ')} did not produce enough output:\n${out}\n${err}`))
-    }, 20_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      if (enough(out)) {
-        clearTimeout(timer)
-        child.kill()
-        resolve(out)
-      }
-    })
-    child.stderr.on('data', (d) => {
-      err += d
-    })
-    child.on('exit', () => {
-      clearTimeout(timer)
-      if (!enough(out)) reject(new Error(`kubectl exited early:\n${out}\n${err}`))
-    })
-  })
 }
 
 const heartbeats = (out: string) => [...out.matchAll(/seq=(\d+)/g)].map((m) => Number(m[1]))

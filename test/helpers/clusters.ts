@@ -1,8 +1,8 @@
 // Helpers for tests of the hub's clusters: run the real `flotilla` CLI as a child process, read
 // Clusters through the hub's API, and wait for a phase or condition.
 
-import { execFile } from 'node:child_process'
 import { join, resolve } from 'node:path'
+import { type ExecResult, execCollect } from './exec.ts'
 import type { TestHub } from './hub.ts'
 import { eventually } from './sim.ts'
 
@@ -11,28 +11,17 @@ const BIN = join(REPO, 'bin', 'flotilla.ts')
 
 export const CLUSTERS_PATH = '/apis/platform.flotilla.dev/v1alpha1/clusters'
 
-export interface CliResult {
-  code: number
-  stdout: string
-  stderr: string
-}
+export type CliResult = ExecResult
 
 /** Runs `flotilla ARGS` with this process's Node (24) and collects its output. */
-export function runFlotilla(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}) {
-  return new Promise<CliResult>((done) => {
-    execFile(
-      process.execPath,
-      ['--disable-warning=ExperimentalWarning', BIN, ...args],
-      { cwd: REPO, env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 60_000 },
-      (err, stdout, stderr) => {
-        const code = err
-          ? typeof (err as { code?: unknown }).code === 'number'
-            ? (err as { code: number }).code
-            : 1
-          : 0
-        done({ code, stdout: String(stdout), stderr: String(stderr) })
-      },
-    )
+export function runFlotilla(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return execCollect(process.execPath, ['--disable-warning=ExperimentalWarning', BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...opts.env },
+    timeout: opts.timeoutMs ?? 60_000,
   })
 }
 

@@ -2,10 +2,11 @@
 // (/usr/lib/google-cloud-sdk/bin/kubectl.1.28 and .1.33) are used when present, so behaviour
 // is checked at both ends of the supported range; otherwise whatever kubectl is on PATH.
 
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type ExecResult, execCollect } from './exec.ts'
 
 const GOOGLE = '/usr/lib/google-cloud-sdk/bin'
 
@@ -38,11 +39,7 @@ export function kubectlBinaries(): KubectlBinary[] {
   return p ? [{ version: 'path', path: p }] : []
 }
 
-export interface KubectlResult {
-  code: number
-  stdout: string
-  stderr: string
-}
+export type KubectlResult = ExecResult
 
 export class Kubectl {
   readonly bin: KubectlBinary
@@ -58,25 +55,11 @@ export class Kubectl {
     args: string[],
     opts: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
   ): Promise<KubectlResult> {
-    return new Promise((resolve) => {
-      const child = execFile(
-        this.bin.path,
-        ['--kubeconfig', this.kubeconfig, ...args],
-        {
-          env: { PATH: process.env.PATH ?? '', HOME: this.cacheDir, KUBECACHEDIR: this.cacheDir, ...opts.env },
-          timeout: opts.timeoutMs ?? 60_000,
-          maxBuffer: 64 * 1024 * 1024,
-        },
-        (err, stdout, stderr) => {
-          const code = err
-            ? typeof (err as { code?: unknown }).code === 'number'
-              ? (err as { code: number }).code
-              : 1
-            : 0
-          resolve({ code, stdout: String(stdout), stderr: String(stderr) })
-        },
-      )
-      if (opts.input !== undefined) child.stdin?.end(opts.input)
+    return execCollect(this.bin.path, ['--kubeconfig', this.kubeconfig, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: this.cacheDir, KUBECACHEDIR: this.cacheDir, ...opts.env },
+      timeout: opts.timeoutMs ?? 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+      input: opts.input,
     })
   }
 

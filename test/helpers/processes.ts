@@ -16,7 +16,12 @@ const localSpawner: Spawner = (command, args, env) => spawn(command, args, { env
 
 export interface FlotillaProcess {
   child: ChildProcess
+  /** Standard output and standard error, interleaved as they arrived. */
   output(): string
+  /** Standard output alone. */
+  stdout(): string
+  /** Standard error alone. */
+  stderr(): string
   /** Waits until the output matches `pattern`; returns the match. */
   waitFor(pattern: RegExp, what: string, timeoutMs?: number): Promise<RegExpMatchArray>
   exited: Promise<number | null>
@@ -35,18 +40,24 @@ export function runFlotillaProcess(
   }
   const child = spawner(NODE, ['--disable-warning=ExperimentalWarning', FLOTILLA_BIN, ...args], { ...base, ...env })
   let out = ''
+  let stdout = ''
+  let stderr = ''
   child.stdout?.setEncoding('utf8')
   child.stderr?.setEncoding('utf8')
   child.stdout?.on('data', (d: string) => {
     out += d
+    stdout += d
   })
   child.stderr?.on('data', (d: string) => {
     out += d
+    stderr += d
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   return {
     child,
     output: () => out,
+    stdout: () => stdout,
+    stderr: () => stderr,
     exited,
     waitFor: (pattern, what, timeoutMs = 30_000) =>
       eventually(() => out.match(pattern), { timeoutMs, what: `${what}; output so far:\n${out.slice(-2000)}` }),

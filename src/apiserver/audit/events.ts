@@ -4,7 +4,7 @@
 // Nothing from request or response bodies is ever included, and the request URI has
 // credential-like query parameters redacted, so Secret data and tokens cannot reach the log.
 
-import type { Status, StatusReason } from '../../machinery/errors.ts'
+import { reasonForCode, type Status } from '../../machinery/errors.ts'
 import type { UserInfo } from '../authn.ts'
 import type { Decision } from '../authz/attributes.ts'
 import type { RequestInfo } from '../request-info.ts'
@@ -153,24 +153,6 @@ function objectRef(info: RequestInfo, createdName: string | undefined): AuditObj
   return ref
 }
 
-const REASONS: Record<number, StatusReason> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Expired',
-  413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-}
-
 /** Longest status message kept: messages can quote user input, and the log is not a dump. */
 const MAX_MESSAGE = 1024
 
@@ -183,8 +165,9 @@ function responseStatus(code: number, err: Status | undefined): AuditResponseSta
       s.message = err.message.length > MAX_MESSAGE ? `${err.message.slice(0, MAX_MESSAGE)}…` : err.message
     if (err.reason) s.reason = err.reason
     if (err.details) s.details = err.details
-  } else if (REASONS[code]) {
-    s.reason = REASONS[code]
+  } else {
+    const reason = reasonForCode(code)
+    if (reason) s.reason = reason
   }
   return s
 }

@@ -44,18 +44,24 @@ function setup(now = () => Date.now()) {
   return { dir, objects, tokens }
 }
 
+/** A token for ns1/robot (uid-1), for the API audience and 10 minutes unless `over` says otherwise. */
+function issueRobot(tokens: ServiceAccountTokens, over: Partial<Parameters<ServiceAccountTokens['issue']>[0]> = {}) {
+  return tokens.issue({
+    namespace: 'ns1',
+    name: 'robot',
+    uid: 'uid-1',
+    audiences: [SERVICE_ACCOUNT_ISSUER],
+    expirationSeconds: 600,
+    ...over,
+  })
+}
+
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } }) as unknown as IncomingMessage
 
 describe('ServiceAccountTokens', () => {
   it('issues JWTs with the claims Kubernetes puts in them', async () => {
     const { tokens } = setup()
-    const { token, expiresAt } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: ['a1', 'a2'],
-      expirationSeconds: 3600,
-    })
+    const { token, expiresAt } = await issueRobot(tokens, { audiences: ['a1', 'a2'], expirationSeconds: 3600 })
     const header = decodeProtectedHeader(token)
     assert.equal(header.alg, 'RS256')
     assert.match(String(header.kid), /^[A-Za-z0-9_-]{43}$/)
@@ -72,13 +78,7 @@ describe('ServiceAccountTokens', () => {
 
   it('authenticates a valid token as the ServiceAccount', async () => {
     const { tokens } = setup()
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-    })
+    const { token } = await issueRobot(tokens)
     const user = await tokens.authenticate(bearer(token))
     assert.ok(user)
     assert.equal(user.username, 'system:serviceaccount:ns1:robot')
@@ -90,13 +90,7 @@ describe('ServiceAccountTokens', () => {
   it('refuses expired tokens (after the leeway), tokens not yet valid, and wrong audiences', async () => {
     let now = Date.now()
     const { tokens } = setup(() => now)
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-    })
+    const { token } = await issueRobot(tokens)
     now += 600_000 + 30_000 // within the minute of leeway Kubernetes allows
     assert.ok(await tokens.authenticate(bearer(token)))
     now += 60_000
@@ -106,13 +100,7 @@ describe('ServiceAccountTokens', () => {
     assert.equal(await tokens.authenticate(bearer(token)), undefined)
 
     now = Date.now() - 3600_000 // issued "in the future" relative to the verifier
-    const { token: future } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: ['other'],
-      expirationSeconds: 7200,
-    })
+    const { token: future } = await issueRobot(tokens, { audiences: ['other'], expirationSeconds: 7200 })
     now = Date.now()
     assert.equal(await tokens.authenticate(bearer(future)), undefined, 'audience "other" is not the API audience')
     const ok = await tokens.verify(future, ['x', 'other'])
@@ -124,13 +112,7 @@ describe('ServiceAccountTokens', () => {
 
   it('stops accepting tokens once the ServiceAccount is deleted or recreated', async () => {
     const { tokens, objects } = setup()
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-    })
+    const { token } = await issueRobot(tokens)
     objects.set('serviceaccounts/ns1/robot', sa('ns1', 'robot', 'uid-2'))
     assert.equal(await tokens.authenticate(bearer(token)), undefined)
     objects.delete('serviceaccounts/ns1/robot')
@@ -144,14 +126,7 @@ describe('ServiceAccountTokens', () => {
       kind: 'Pod',
       metadata: { name: 'p1', namespace: 'ns1', uid: 'pod-1' },
     })
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-      bound: { kind: 'Pod', name: 'p1', uid: 'pod-1' },
-    })
+    const { token } = await issueRobot(tokens, { bound: { kind: 'Pod', name: 'p1', uid: 'pod-1' } })
     assert.deepEqual((decodeJwt(token)['kubernetes.io'] as Record<string, unknown>).pod, { name: 'p1', uid: 'pod-1' })
     const user = await tokens.authenticate(bearer(token))
     assert.deepEqual(user?.extra?.['authentication.kubernetes.io/pod-name'], ['p1'])
@@ -163,13 +138,7 @@ describe('ServiceAccountTokens', () => {
   it('keeps its key in DATA_DIR/pki/sa.key (0600) across restarts; another server’s key is refused', async () => {
     const { dir, tokens, objects } = setup()
     assert.equal(statSync(join(dir, 'pki', 'sa.key')).mode & 0o777, 0o600)
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-    })
+    const { token } = await issueRobot(tokens)
     const again = new ServiceAccountTokens({ dataDir: dir, client: fakeClient(objects) })
     assert.ok(await again.authenticate(bearer(token)))
     const other = new ServiceAccountTokens({ dataDir: tempDir(), client: fakeClient(objects) })
@@ -180,13 +149,7 @@ describe('ServiceAccountTokens', () => {
 
   it('treats tampered and malformed tokens as not authenticated, without throwing', async () => {
     const { tokens } = setup()
-    const { token } = await tokens.issue({
-      namespace: 'ns1',
-      name: 'robot',
-      uid: 'uid-1',
-      audiences: [SERVICE_ACCOUNT_ISSUER],
-      expirationSeconds: 600,
-    })
+    const { token } = await issueRobot(tokens)
     const [h, p, s] = token.split('.')
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
     claims['kubernetes.io'].serviceaccount.name = 'admin'

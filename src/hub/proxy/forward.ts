@@ -8,7 +8,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http'
 import { StatusError, serviceUnavailable, timeout } from '../../machinery/errors.ts'
 import type { MemberEndpoint } from '../members/directory.ts'
-import { requestHeaders, responseHeaders } from './headers.ts'
+import { type ForwardedRequestHeaders, requestHeaders, responseHeaders } from './headers.ts'
 import { targetOf } from './target.ts'
 
 export interface ForwardRequest {
@@ -35,21 +35,30 @@ export function unreachable(cluster: string, err: Error & { code?: string }): St
   return serviceUnavailable(`the member cluster "${cluster}" is unreachable: ${why}`)
 }
 
+/**
+ * The header list sent to the member: the caller's (as requestHeaders left them), Host and the
+ * hub's Audit-Id, then `own` (what this kind of forwarding adds), the endpoint's credential and
+ * the identity headers.
+ */
+export function memberHeaders(f: ForwardRequest, host: string, fwd: ForwardedRequestHeaders, own: string[]): string[] {
+  const headers = fwd.headers
+  headers.push('Host', host, 'Audit-Id', f.auditId, ...own)
+  for (const [k, v] of Object.entries(f.endpoint.authHeaders)) headers.push(k, v)
+  for (let i = 0; i < f.extraHeaders.length; i++) headers.push(f.extraHeaders[i])
+  return headers
+}
+
 /** Resolves once the exchange is over; rejects (with a Status) only before any response byte. */
 export function forward(f: ForwardRequest): Promise<void> {
   const { req, res, endpoint } = f
   const t = targetOf(endpoint)
   const fwd = requestHeaders(req.rawHeaders)
   const method = req.method ?? 'GET'
-  const headers = fwd.headers
-  headers.push('Host', t.host, 'Audit-Id', f.auditId)
+  const own: string[] = []
   const caller = req.socket.remoteAddress
-  if (caller || fwd.forwardedFor) {
-    headers.push('X-Forwarded-For', [fwd.forwardedFor, caller].filter(Boolean).join(', '))
-  }
-  if (fwd.chunked) headers.push('Transfer-Encoding', 'chunked')
-  for (const [k, v] of Object.entries(endpoint.authHeaders)) headers.push(k, v)
-  for (let i = 0; i < f.extraHeaders.length; i++) headers.push(f.extraHeaders[i])
+  if (caller || fwd.forwardedFor) own.push('X-Forwarded-For', [fwd.forwardedFor, caller].filter(Boolean).join(', '))
+  if (fwd.chunked) own.push('Transfer-Encoding', 'chunked')
+  const headers = memberHeaders(f, t.host, fwd, own)
 
   return new Promise<void>((resolve, reject) => {
     let settled = false

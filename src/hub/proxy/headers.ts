@@ -9,35 +9,10 @@
 // audit logs share it). Added: X-Forwarded-For with the caller's address.
 // Towards the caller, dropped: hop-by-hop headers and the member's Audit-Id (the hub's stays).
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-])
+import { connectionTokens, HOP_BY_HOP } from '../../util/http-headers.ts'
 
 const REQUEST_DROP = new Set([...HOP_BY_HOP, 'host', 'authorization', 'audit-id', 'x-forwarded-for'])
 const RESPONSE_DROP = new Set([...HOP_BY_HOP, 'audit-id'])
-
-/** Lowercased names of the headers a Connection header lists (they are hop-by-hop too). */
-function connectionTokens(raw: string[]): Set<string> | undefined {
-  let out: Set<string> | undefined
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length !== 10 || raw[i].toLowerCase() !== 'connection') continue
-    for (const t of raw[i + 1].split(',')) {
-      const name = t.trim().toLowerCase()
-      if (!name) continue
-      out ??= new Set()
-      out.add(name)
-    }
-  }
-  return out
-}
 
 export interface ForwardedRequestHeaders {
   /** The headers to send, without hop-by-hop ones. */

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net'
 import { type Duplex, pipeline } from 'node:stream'
 import { StatusError, timeout } from '../../machinery/errors.ts'
 import type { MemberEndpoint } from '../members/directory.ts'
-import { type ForwardRequest, unreachable } from './forward.ts'
+import { type ForwardRequest, memberHeaders, unreachable } from './forward.ts'
 import { rawHeader, requestHeaders, responseHeaders } from './headers.ts'
 import { targetOf } from './target.ts'
 
@@ -19,14 +19,13 @@ const UPGRADE_TIMEOUT_MS = 30_000
 export function forwardUpgrade(f: ForwardRequest): Promise<void> {
   const { req, res, endpoint } = f
   const t = targetOf(endpoint)
-  const headers = requestHeaders(req.rawHeaders).headers
-  headers.push('Host', t.host, 'Audit-Id', f.auditId, 'Connection', 'Upgrade', 'Upgrade', req.headers.upgrade ?? '')
-  if (req.socket.remoteAddress) headers.push('X-Forwarded-For', req.socket.remoteAddress)
+  const fwd = requestHeaders(req.rawHeaders)
+  const own = ['Connection', 'Upgrade', 'Upgrade', req.headers.upgrade ?? '']
+  if (req.socket.remoteAddress) own.push('X-Forwarded-For', req.socket.remoteAddress)
   // Without a length, Node's client would frame an empty POST body as chunked, and the member
   // would read that terminating chunk as the first bytes of the upgraded stream.
-  if (rawHeader(headers, 'content-length') === undefined) headers.push('Content-Length', '0')
-  for (const [k, v] of Object.entries(endpoint.authHeaders)) headers.push(k, v)
-  for (let i = 0; i < f.extraHeaders.length; i++) headers.push(f.extraHeaders[i])
+  if (rawHeader(fwd.headers, 'content-length') === undefined) own.push('Content-Length', '0')
+  const headers = memberHeaders(f, t.host, fwd, own)
 
   return new Promise<void>((resolve, reject) => {
     let settled = false

@@ -19,8 +19,9 @@ import { newAccessToken } from './token.ts'
 import { accessTokens, TokenIndex } from './token-index.ts'
 import { hubAccessTokens } from './tokens.ts'
 
-async function start(dataDir: string) {
-  const api = await startApiServer({
+/** An API server with the platform kinds on loopback, for the index and the housekeeping to use. */
+function startApi(dataDir: string) {
+  return startApiServer({
     dataDir,
     host: '127.0.0.1',
     port: 0,
@@ -29,6 +30,10 @@ async function start(dataDir: string) {
     kinds: [...builtinKinds, ...platformKinds],
     sync: 'normal',
   })
+}
+
+async function start(dataDir: string) {
+  const api = await startApi(dataDir)
   const client = new LocalClient(api.registry, 'test')
   const index = new TokenIndex()
   await index.start(client, silentLogger)
@@ -87,15 +92,7 @@ test('housekeeping: use is recorded in status; tokens expired over an hour ago a
   const dir = mkdtempSync(join(tmpdir(), 'token-sweep-'))
   const clock = new FakeClock(Date.parse('2026-01-01T12:00:00Z'))
   const tokens = hubAccessTokens(clock, silentLogger)
-  const api = await startApiServer({
-    dataDir: dir,
-    host: '127.0.0.1',
-    port: 0,
-    authenticator: new StaticTokenAuthenticator(),
-    log: silentLogger,
-    kinds: [...builtinKinds, ...platformKinds],
-    sync: 'normal',
-  })
+  const api = await startApi(dir)
   try {
     const connectors = new Map()
     await tokens.start({ registry: api.registry, connectors, caCert: '', hubURL: () => api.url })
