@@ -27,7 +27,7 @@ const profileDir = argv.includes('--profile') ? argv[argv.indexOf('--profile') +
 const OBJECTS = 10_000
 const GET_ROUNDS = quick ? 4 : 10
 const GETS_PER_ROUND = quick ? 100 : 200
-const LIST_ROUNDS = quick ? 3 : 7
+const LIST_ROUNDS = quick ? 3 : 21
 
 interface Child {
   proc: ChildProcess

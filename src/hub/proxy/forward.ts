@@ -27,6 +27,12 @@ export interface ForwardRequest {
 }
 
 /** Methods whose requests never carry a body unless the caller framed one. */
+/**
+ * How much of a member's answer may wait for the caller before the member is paused. Pausing at
+ * the socket's 16 KB mark turned a 7 MB LIST into hundreds of pause/resume round trips; 1 MB per
+ * request keeps memory bounded and lets the relay keep up with the member.
+ */
+const RELAY_BUFFER_BYTES = 1024 * 1024
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
 
 /** The Status for a member that could not be reached or broke off before answering. */
@@ -146,7 +152,8 @@ function relay(ures: IncomingMessage, res: ServerResponse, done: () => void): vo
       res.cork()
       process.nextTick(uncork)
     }
-    if (!res.write(chunk)) ures.pause()
+    res.write(chunk)
+    if (res.writableLength > RELAY_BUFFER_BYTES) ures.pause()
   })
   res.on('drain', () => ures.resume())
   ures.once('end', () => {
