@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream'
 import { connect as tlsConnect } from 'node:tls'
 import { authHeadersFor, httpsAgentFor, type RestConfig } from '../client/rest-config.ts'
 import { connectionTokens, HOP_BY_HOP } from '../util/http-headers.ts'
+import { relayBody } from '../util/relay.ts'
 
 export interface ForwarderOptions {
   /** Adjusts the outgoing request headers (after hop-by-hop and credential headers are removed). */
@@ -74,8 +75,7 @@ export function memberForwarder(target: RestConfig, opts: ForwarderOptions = {})
       // A streamed answer (watch, logs -f) must show its head now: the caller waits for it
       // before anything else happens. A sized one goes out with its body, in one write.
       if (up.headers['content-length'] === undefined) res.flushHeaders()
-      up.pipe(res)
-      up.on('error', () => res.destroy())
+      relayBody(up, res)
     })
     out.on('error', (e) => {
       if (res.headersSent) {

@@ -7,6 +7,7 @@
 
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http'
 import { StatusError, serviceUnavailable, timeout } from '../../machinery/errors.ts'
+import { relayBody } from '../../util/relay.ts'
 import type { MemberEndpoint } from '../members/directory.ts'
 import { type ForwardedRequestHeaders, requestHeaders, responseHeaders } from './headers.ts'
 import { targetOf } from './target.ts'
@@ -27,12 +28,6 @@ export interface ForwardRequest {
 }
 
 /** Methods whose requests never carry a body unless the caller framed one. */
-/**
- * How much of a member's answer may wait for the caller before the member is paused. Pausing at
- * the socket's 16 KB mark turned a 7 MB LIST into hundreds of pause/resume round trips; 1 MB per
- * request keeps memory bounded and lets the relay keep up with the member.
- */
-const RELAY_BUFFER_BYTES = 1024 * 1024
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE'])
 
 /** The Status for a member that could not be reached or broke off before answering. */
@@ -119,7 +114,7 @@ export function forward(f: ForwardRequest): Promise<void> {
       // client that is waiting for the head before it can cancel (client-go's reflector stopping
       // right after it opened a watch: `kubectl rollout status` hanging after success) waits too.
       if (ures.headers['content-length'] === undefined) res.flushHeaders()
-      relay(ures, res, done)
+      relayBody(ures, res, done)
     })
     if (!fwd.chunked && BODYLESS.has(method) && !hasContentLength(req)) upstream.end()
     else {
@@ -129,50 +124,6 @@ export function forward(f: ForwardRequest): Promise<void> {
       req.once('error', (err) => upstream.destroy(err))
     }
   })
-}
-
-/**
- * Copies the member's body to the caller with backpressure, as pipeline() would but without its
- * per-request cost (an AbortController, end-of-stream watchers on both ends, an AbortError with a
- * stack trace when it finishes: ≈ 20 µs of a proxied GET). Chunks that arrive in one turn (a
- * socket read holds up to four 16 KB TLS records) leave in one write to the caller's socket.
- * A member that breaks off destroys the caller's response, so a chunked answer is truncated and
- * the client sees an error, not a short answer; the caller going away is handled by forward().
- */
-function relay(ures: IncomingMessage, res: ServerResponse, done: () => void): void {
-  let corked = false
-  const uncork = () => {
-    if (!corked) return // the 'end' handler got there first
-    corked = false
-    if (!res.writableEnded) res.uncork()
-  }
-  ures.on('data', (chunk: Buffer) => {
-    if (!corked) {
-      corked = true
-      res.cork()
-      process.nextTick(uncork)
-    }
-    res.write(chunk)
-    if (res.writableLength > RELAY_BUFFER_BYTES) ures.pause()
-  })
-  res.on('drain', () => ures.resume())
-  ures.once('end', () => {
-    // Uncork before end(): once the head has been flushed, end() of a chunked response sends its
-    // terminating chunk straight away, ahead of corked body chunks (seen: "0\r\n\r\n" before the data).
-    if (corked) {
-      corked = false
-      res.uncork()
-    }
-    res.end()
-    done()
-  })
-  const broken = (err?: Error) => {
-    if (ures.complete) return
-    res.destroy(err)
-    done()
-  }
-  ures.on('error', broken)
-  ures.once('close', () => broken())
 }
 
 function hasContentLength(req: IncomingMessage): boolean {
