@@ -29,12 +29,16 @@ export interface RegisterRequest extends ClusterFields {
 
 type Rec = Record<string, unknown>
 
-function specFor(req: RegisterRequest): Rec {
+function specFor(req: ClusterFields): Rec {
   return clusterSpecFor({ mode: 'Register' }, req)
 }
 
 /** Creates the Cluster, or checks that the existing one is a registered cluster. */
-async function ensureCluster(hub: HttpClient, req: RegisterRequest, err: (s: string) => void): Promise<void> {
+async function ensureCluster(
+  hub: HttpClient,
+  req: Omit<RegisterRequest, 'output' | 'wait' | 'waitTimeoutMs'>,
+  err: (s: string) => void,
+): Promise<void> {
   try {
     await hub.create(clusterResource, '', clusterObject(req.name, specFor(req)), { fieldManager: 'flotilla-cli' })
     err(`Cluster ${req.name} created (mode Register)`)
@@ -54,12 +58,20 @@ async function ensureCluster(hub: HttpClient, req: RegisterRequest, err: (s: str
   err(`Cluster ${req.name} exists (mode Register); issuing a new bootstrap token`)
 }
 
-export async function registerCluster(
+/** What the hub answers a registration request with (clusters/NAME/registration). */
+export interface RegistrationStatus {
+  manifest: string
+  env: Record<string, string>
+  bootstrapTokenExpirationTimestamp: string
+  hubURL: string
+}
+
+/** Creates the Register-mode Cluster if needed and has the hub issue a bootstrap token for it. */
+export async function requestRegistration(
   hub: HttpClient,
-  req: RegisterRequest,
-  out: (s: string) => void,
+  req: Omit<RegisterRequest, 'output' | 'wait' | 'waitTimeoutMs'>,
   err: (s: string) => void,
-): Promise<number> {
+): Promise<RegistrationStatus> {
   await ensureCluster(hub, req, err)
   const path = `${resourcePath(clusterResource, '', req.name)}/registration`
   const res = await hub.raw('POST', path, {
@@ -74,12 +86,16 @@ export async function registerCluster(
   if (res.status !== 201) {
     throw new StatusError(res.status, 'InternalError', String(body.message ?? `HTTP ${res.status}`))
   }
-  const status = body.status as {
-    manifest: string
-    env: Record<string, string>
-    bootstrapTokenExpirationTimestamp: string
-    hubURL: string
-  }
+  return body.status as RegistrationStatus
+}
+
+export async function registerCluster(
+  hub: HttpClient,
+  req: RegisterRequest,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const status = await requestRegistration(hub, req, err)
   out(req.output === 'env' ? envLines(status.env) : status.manifest.trimEnd())
   err(
     `Bootstrap token valid until ${status.bootstrapTokenExpirationTimestamp}; agents dial ${status.hubURL}` +

@@ -1,18 +1,25 @@
 // Demo content for `flotilla server --demo` (what `npm start` shows a new user): three simulated
 // member clusters — a data centre and two clouds, with different providers, regions and sizes —
 // started in this process with a small application running in each, and imported into the hub
-// (a kubeconfig Secret and a Cluster each, as `flotilla cluster import` makes them).
+// (a kubeconfig Secret and a Cluster each, as `flotilla cluster import` makes them); plus an
+// edge site registered through an agent, as a cluster behind NAT would be.
 
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { type Agent, startAgent } from '../agent/agent.ts'
+import { agentConfigFromEnv } from '../agent/config.ts'
+import { memberAccessFromKubeconfig } from '../agent/member-access.ts'
 import { type Client, resources } from '../client/client.ts'
+import { HttpClient } from '../client/http-client.ts'
 import { LocalClient } from '../client/local-client.ts'
+import { restConfigFromKubeconfig } from '../client/rest-config.ts'
 import type { Hub } from '../hub/start.ts'
 import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
 import type { KubeObject } from '../machinery/object.ts'
 import { type Sim, startSim } from '../sim/start.ts'
 import { upsertImportedCluster, upsertKubeconfigSecret } from './cluster-import.ts'
+import { requestRegistration } from './cluster-register.ts'
 
 interface DemoCluster {
   name: string
@@ -91,10 +98,42 @@ function app(): KubeObject[] {
   ]
 }
 
+/** A site behind NAT: registered through an agent that dials out to the hub's agent port. */
+const EDGE: DemoCluster = {
+  name: 'edge-shenzhen',
+  displayName: 'Shenzhen store 0417 (behind NAT)',
+  nodes: 2,
+  cpu: '4',
+  memory: '16Gi',
+  region: 'cn-south',
+  zones: ['store-0417'],
+  provider: 'edge',
+}
+
 export interface Demo {
   clusters: Sim[]
   summary: string
   close(): Promise<void>
+}
+
+/**
+ * Registers the edge sim with the hub and runs its agent in this process, as `flotilla cluster
+ * register` and `flotilla agent` would: a fresh bootstrap token each start (the agent keeps the
+ * credential it exchanged in the member, so a restart reconnects with that).
+ */
+async function registerDemoEdge(hub: Hub, sim: Sim, log: Logger): Promise<Agent> {
+  const client = HttpClient.fromConfig(restConfigFromKubeconfig(readFileSync(hub.adminKubeconfig, 'utf8')))
+  try {
+    const { name, provider, region, zones, displayName } = EDGE
+    const reg = await requestRegistration(client, { name, provider, region, zones, displayName }, () => {})
+    return await startAgent({
+      config: agentConfigFromEnv({ ...reg.env, FLOTILLA_AGENT_ID: `${name}-agent` }),
+      member: memberAccessFromKubeconfig(sim.kubeconfig),
+      log: log.with({ component: 'demo-agent' }),
+    })
+  } finally {
+    client.close()
+  }
 }
 
 /**
@@ -111,8 +150,10 @@ async function importDemoClusters(client: Client, sims: Sim[]): Promise<void> {
 }
 
 export async function startDemo(dataDir: string, log: Logger, hub?: Hub): Promise<Demo> {
+  // The edge site only makes sense with a hub that has an agent port to dial.
+  const withEdge = !!hub?.agentURL
   const clusters = await Promise.all(
-    CLUSTERS.map((c) =>
+    [...CLUSTERS, ...(withEdge ? [EDGE] : [])].map((c) =>
       startSim({
         name: c.name,
         dataDir: join(dataDir, 'demo', c.name),
@@ -138,13 +179,20 @@ export async function startDemo(dataDir: string, log: Logger, hub?: Hub): Promis
       }
     }
   }
-  if (hub) await importDemoClusters(new LocalClient(hub.api.registry, 'flotilla-demo'), clusters)
+  const imported = clusters.slice(0, CLUSTERS.length)
+  if (hub) await importDemoClusters(new LocalClient(hub.api.registry, 'flotilla-demo'), imported)
+  const agent = hub && withEdge ? await registerDemoEdge(hub, clusters[CLUSTERS.length], log) : undefined
   const lines = [
     `Demo: three simulated member clusters are running, each with a "web" Deployment${hub ? ', imported into the hub' : ''}:`,
-    ...clusters.map(
+    ...imported.map(
       (s, i) =>
         `  ${s.name.padEnd(14)} ${CLUSTERS[i].provider.padEnd(8)} ${CLUSTERS[i].region.padEnd(13)} kubectl --kubeconfig ${s.kubeconfig} get pods`,
     ),
+    ...(agent
+      ? [
+          `and one edge site behind NAT, registered through its agent (Register mode): ${EDGE.name.padEnd(14)} kubectl --kubeconfig ${clusters[CLUSTERS.length].kubeconfig} get pods`,
+        ]
+      : []),
     ...(hub
       ? [
           `See them from the hub: kubectl --kubeconfig ${hub.adminKubeconfig} get clusters`,
@@ -156,6 +204,7 @@ export async function startDemo(dataDir: string, log: Logger, hub?: Hub): Promis
     clusters,
     summary: lines.join('\n'),
     async close() {
+      await agent?.stop()
       await Promise.all(clusters.map((s) => s.close()))
     },
   }
