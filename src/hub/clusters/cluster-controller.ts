@@ -290,15 +290,7 @@ export class ClusterController {
       st.tunnelUp = generation
       st.cancelAccessTimer?.()
       st.cancelAccessTimer = undefined
-      const server = tunnelServerURL(name)
-      this.opts.members.set({
-        cluster: name,
-        server,
-        agent: tunnels.createAgent(name),
-        authHeaders: {},
-        config: { server },
-        connect: () => tunnels.connect(name),
-      })
+      this.opts.members.set(tunnelEndpoint(tunnels, name))
       this.startTunnelConnection(name, st, storedPhase)
     } else if (!connected && st.tunnelUp !== undefined) {
       st.tunnelUp = undefined
@@ -321,16 +313,8 @@ export class ClusterController {
     const tunnels = this.opts.tunnels as TunnelRegistry
     st.connection?.stop()
     st.ownEndpoint?.agent.destroy()
-    const server = tunnelServerURL(name)
     // Its own http.Agent: the directory's is destroyed whenever the tunnels go down.
-    const endpoint: MemberEndpoint = {
-      cluster: name,
-      server,
-      agent: tunnels.createAgent(name),
-      authHeaders: {},
-      config: { server },
-      connect: () => tunnels.connect(name),
-    }
+    const endpoint = tunnelEndpoint(tunnels, name)
     st.ownEndpoint = endpoint
     st.connection = new MemberConnection({
       endpoint,
@@ -558,4 +542,17 @@ function readyReasonOf(status: Json): string {
 
 function eventKeyOf(phase: unknown, reason: string): string {
   return `${typeof phase === 'string' ? phase : ''}/${reason}`
+}
+
+/** How a registered member is reached: through its agents' tunnels (a fresh http.Agent each time). */
+function tunnelEndpoint(tunnels: TunnelRegistry, cluster: string): MemberEndpoint {
+  const server = tunnelServerURL(cluster)
+  return {
+    cluster,
+    server,
+    agent: tunnels.createAgent(cluster),
+    authHeaders: {},
+    config: { server },
+    connect: () => tunnels.connect(cluster),
+  }
 }
