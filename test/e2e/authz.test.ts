@@ -2,6 +2,7 @@
 // `kubectl auth can-i` and `kubectl auth whoami`.
 
 import assert from 'node:assert/strict'
+import { request as httpsRequest } from 'node:https'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { writeKubeconfig } from '../../src/cli/kubeconfig.ts'
@@ -61,6 +62,36 @@ describe('authorization', () => {
     assert.deepEqual(review.status.userInfo.groups, ['qa', 'system:authenticated'])
     const refused = await asAlice('/api/v1/namespaces/team-a/pods', { headers: { 'impersonate-user': 'root' } })
     assert.equal(refused.status, 403)
+  })
+
+  it('takes each Impersonate-Group line as one group, commas and all (as kube-apiserver does)', async () => {
+    // Raw node:https, since fetch would fold repeated header lines into one.
+    const body = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' })
+    const review: any = await new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        `${s.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+        {
+          method: 'POST',
+          ca: s.caCert,
+          headers: {
+            authorization: `Bearer ${s.token}`,
+            'content-type': 'application/json',
+            'impersonate-user': 'bob',
+            'impersonate-group': ['team, platform', 'qa'],
+          },
+        },
+        (res) => {
+          let text = ''
+          res.on('data', (d) => {
+            text += d
+          })
+          res.on('end', () => resolve(JSON.parse(text)))
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+    assert.deepEqual(review.status.userInfo.groups, ['team, platform', 'qa', 'system:authenticated'])
   })
 })
 

@@ -7,10 +7,13 @@ import { forbidden } from '../../machinery/errors.ts'
 import type { UserInfo } from '../authn.ts'
 import type { Attributes, Authorizer } from './attributes.ts'
 
+/**
+ * Each header line is one value, as Go's net/http gives them to kube-apiserver: a group or extra
+ * value may contain a comma, so lines are never split (Node's req.headers would join repeated
+ * lines with ", ", hence headersDistinct).
+ */
 function headerList(req: IncomingMessage, name: string): string[] {
-  const v = req.headers[name]
-  if (v === undefined) return []
-  return (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim())).filter(Boolean)
+  return (req.headersDistinct[name] ?? []).map((s) => s.trim()).filter(Boolean)
 }
 
 function check(authz: Authorizer, user: UserInfo, resource: string, name: string, namespace = '', group = ''): void {
