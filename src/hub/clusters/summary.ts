@@ -6,7 +6,7 @@
 
 import { arr, rec } from '../../apis/json.ts'
 import type { KubeObject } from '../../machinery/object.ts'
-import { nodeAllocatable, podRequests } from '../../sim/resources.ts'
+import { nodeAllocatable, podRequests } from '../../apis/core/resources.ts'
 
 export interface NodeRecord {
   ready: boolean

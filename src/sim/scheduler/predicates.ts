@@ -4,7 +4,7 @@
 
 import { arr, type Json, rec, str } from '../../apis/json.ts'
 import type { KubeObject } from '../../machinery/object.ts'
-import { nonZeroRequests, podRequests, type Resources } from '../resources.ts'
+import { nonZeroRequests, podRequests, type Resources } from '../../apis/core/resources.ts'
 
 export interface Toleration {
   key: string

@@ -15,7 +15,7 @@ import { StatusError } from '../../machinery/errors.ts'
 import { type KubeObject, timestamp } from '../../machinery/object.ts'
 import type { Clock } from '../../util/clock.ts'
 import { type EventRecorder, type EventSource, podReference } from '../events.ts'
-import { nodeAllocatable, type Resources } from '../resources.ts'
+import { nodeAllocatable, type Resources } from '../../apis/core/resources.ts'
 import type { SimShared } from '../shared.ts'
 import {
   filter,

@@ -1,10 +1,10 @@
-// Resource amounts as the scheduler accounts them: integers in the units Kubernetes compares
-// (millicores for cpu, bytes or counts for the rest), pod requests by the init-container rule,
-// and node allocatable.
+// Resource amounts as Kubernetes accounts them (the simulator's scheduler, the hub's cluster
+// summaries): integers in the units Kubernetes compares (millicores for cpu, bytes or counts for
+// the rest), pod requests by the init-container rule, and node allocatable.
 
-import { arr, type Json, rec } from '../apis/json.ts'
-import { parseQuantity } from '../apis/quantity.ts'
-import type { KubeObject } from '../machinery/object.ts'
+import { arr, type Json, rec } from '../json.ts'
+import { parseQuantity } from '../quantity.ts'
+import type { KubeObject } from '../../machinery/object.ts'
 
 /** Resource name → amount (cpu in millicores). */
 export type Resources = Map<string, number>
