@@ -2,9 +2,9 @@
 // summaries): integers in the units Kubernetes compares (millicores for cpu, bytes or counts for
 // the rest), pod requests by the init-container rule, and node allocatable.
 
+import type { KubeObject } from '../../machinery/object.ts'
 import { arr, type Json, rec } from '../json.ts'
 import { parseQuantity } from '../quantity.ts'
-import type { KubeObject } from '../../machinery/object.ts'
 
 /** Resource name → amount (cpu in millicores). */
 export type Resources = Map<string, number>

@@ -4,9 +4,9 @@
 // Amounts are integers in the units the scheduler compares: cpu in millicores, memory in bytes,
 // pods as a count. Totals are kept incrementally, so an event costs O(1).
 
+import { nodeAllocatable, podRequests } from '../../apis/core/resources.ts'
 import { arr, rec } from '../../apis/json.ts'
 import type { KubeObject } from '../../machinery/object.ts'
-import { nodeAllocatable, podRequests } from '../../apis/core/resources.ts'
 
 export interface NodeRecord {
   ready: boolean

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { KubeObject } from '../../machinery/object.ts'
 import { nodeAllocatable, podRequests } from '../../apis/core/resources.ts'
+import type { KubeObject } from '../../machinery/object.ts'
 import {
   filter,
   fitErrorMessage,

@@ -2,9 +2,9 @@
 // (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit), and the FitError
 // message built from the per-node failure reasons.
 
+import { nonZeroRequests, podRequests, type Resources } from '../../apis/core/resources.ts'
 import { arr, type Json, rec, str } from '../../apis/json.ts'
 import type { KubeObject } from '../../machinery/object.ts'
-import { nonZeroRequests, podRequests, type Resources } from '../../apis/core/resources.ts'
 
 export interface Toleration {
   key: string

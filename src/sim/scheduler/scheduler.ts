@@ -6,6 +6,7 @@
 // PodScheduled=False/Unschedulable and a FailedScheduling event, and is retried (with per-pod
 // backoff) when nodes or pods change.
 
+import { nodeAllocatable, type Resources } from '../../apis/core/resources.ts'
 import { arr, rec, str } from '../../apis/json.ts'
 import { type Client, resources } from '../../client/client.ts'
 import { objectKey } from '../../client/informer.ts'
@@ -15,7 +16,6 @@ import { StatusError } from '../../machinery/errors.ts'
 import { type KubeObject, timestamp } from '../../machinery/object.ts'
 import type { Clock } from '../../util/clock.ts'
 import { type EventRecorder, type EventSource, podReference } from '../events.ts'
-import { nodeAllocatable, type Resources } from '../../apis/core/resources.ts'
 import type { SimShared } from '../shared.ts'
 import {
   filter,
