@@ -288,4 +288,25 @@ describe('TokenReview', () => {
     const denied = await post(s, '/apis/authentication.k8s.io/v1/tokenreviews', { spec: { token } }, token)
     assert.equal(denied.status, 403)
   })
+
+  it('system:auth-delegator lets a component review tokens once bound', async () => {
+    const sa = await post(s, `/api/v1/namespaces/${NS}/serviceaccounts`, { metadata: { name: 'delegate' } })
+    assert.equal(sa.status, 201, await sa.text())
+    const bound = await post(s, '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'delegate-reviews' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'delegate', namespace: NS }],
+    })
+    assert.equal(bound.status, 201, await bound.text())
+    const delegate = await tokenFor('delegate')
+    const subject = await tokenFor('builder')
+    let r: Response | undefined
+    for (let i = 0; i < 50; i++) {
+      r = await post(s, '/apis/authentication.k8s.io/v1/tokenreviews', { spec: { token: subject } }, delegate)
+      if (r.status === 201) break
+      await new Promise((res) => setTimeout(res, 20)) // the RBAC cache follows the binding
+    }
+    assert.equal(r?.status, 201)
+    assert.equal(((await r!.json()) as any).status.user.username, `system:serviceaccount:${NS}:builder`)
+  })
 })
