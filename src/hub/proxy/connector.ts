@@ -13,7 +13,7 @@ import type { UserInfo } from '../../apiserver/authn.ts'
 import type { RequestContext } from '../../apiserver/handlers/context.ts'
 import type { Connector } from '../../apiserver/server.ts'
 import type { Logger } from '../../log/logger.ts'
-import { serviceUnavailable } from '../../machinery/errors.ts'
+import { isStatusError, serviceUnavailable } from '../../machinery/errors.ts'
 import { ensureHubAdminBinding, hubAdminAccessAllowed } from '../identity/admin-binding.ts'
 import { impersonationHeaders, memberIdentity } from '../identity/member-identity.ts'
 import type { MemberDirectory, MemberEndpoint } from '../members/directory.ts'
@@ -141,7 +141,10 @@ class AdminBindingOnce {
         st.ok = true
       } catch (e) {
         st.retryAt = Date.now() + ADMIN_BINDING_RETRY_MS
-        this.log.warn('Could not ensure the hub admin binding in member', {
+        // Forbidden is expected where the hub's credential may not bind cluster-admin (an agent's
+        // account; its manifest made the binding): worth a debug line, not a warning every 30 s.
+        const level = isForbidden(e) ? 'debug' : 'warn'
+        this.log[level]('Could not ensure the hub admin binding in member', {
           cluster: endpoint.cluster,
           err: (e as Error).message,
         })
@@ -151,4 +154,8 @@ class AdminBindingOnce {
     })()
     return st.pending
   }
+}
+
+function isForbidden(e: unknown): boolean {
+  return isStatusError(e) && e.code === 403
 }
