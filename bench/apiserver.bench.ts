@@ -24,7 +24,7 @@
 // server process, space-separated, for experiments: --server-flags=--max-semi-space-size=64).
 // Analyse profiles and heap snapshots with bench/profile-summary.ts and bench/heap-summary.ts.
 
-import { type ChildProcess, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -36,6 +36,7 @@ import { Agent } from 'undici'
 import { prefixEnd } from '../src/storage/sqlite/keys.ts'
 import { rawInsertLoop } from './raw-sqlite.ts'
 import type { ServerStats } from './server-child.ts'
+import { Rpc, type ServerHandle, startServer, stopServer } from './server-process.ts'
 import { concatF64, fmtMB, fmtMs, fmtRate, fmtSummaryMs, median, type Summary, summarize, table } from './stats.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -125,103 +126,6 @@ const log = (msg: string) => process.stdout.write(`  · ${msg}\n`)
 
 // ---------------------------------------------------------------------------------------------
 // Child processes
-
-/** Request/response over a child's IPC channel: requests carry an id, replies echo it. */
-class Rpc {
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
-  readonly proc: ChildProcess
-  constructor(proc: ChildProcess, onOther: (msg: any) => void = () => {}) {
-    this.proc = proc
-    proc.on('message', (msg: any) => {
-      const p = msg && typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined
-      if (!p) return onOther(msg)
-      this.pending.delete(msg.id)
-      if (msg.error !== undefined) p.reject(new Error(msg.error))
-      else p.resolve(msg.result)
-    })
-    proc.on('exit', (code, signal) => {
-      for (const p of this.pending.values()) p.reject(new Error(`child exited (${code ?? signal})`))
-      this.pending.clear()
-    })
-  }
-  call<T>(msg: Record<string, unknown>): Promise<T> {
-    const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      if (!this.proc.connected) {
-        reject(new Error('child is gone'))
-        return
-      }
-      this.pending.set(id, { resolve, reject })
-      this.proc.send({ ...msg, id }, (err) => {
-        if (!err) return
-        this.pending.delete(id)
-        reject(err)
-      })
-    })
-  }
-}
-
-interface ServerHandle {
-  rpc: Rpc
-  url: string
-  token: string
-  ca: string
-  pid: number
-  /** Server log lines (warn/error) counted by message. */
-  logCounts: Map<string, number>
-  stats(): Promise<ServerStats>
-}
-
-async function startServer(dataDir: string): Promise<ServerHandle> {
-  const proc = fork(join(HERE, 'server-child.ts'), [dataDir], {
-    execArgv: [
-      '--disable-warning=ExperimentalWarning',
-      '--expose-gc',
-      ...flags['server-flags'].split(/\s+/).filter(Boolean),
-    ],
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  })
-  const logCounts = new Map<string, number>()
-  let echoed = 0
-  let partial = ''
-  proc.stderr!.setEncoding('utf8')
-  proc.stderr!.on('data', (s: string) => {
-    partial += s
-    let i = partial.indexOf('\n')
-    while (i >= 0) {
-      const line = partial.slice(0, i)
-      partial = partial.slice(i + 1)
-      i = partial.indexOf('\n')
-      let key = line
-      try {
-        const j = JSON.parse(line) as { level?: string; msg?: string }
-        key = `${j.level}: ${j.msg}`
-      } catch {
-        // not a log line (a crash trace): count it verbatim
-      }
-      logCounts.set(key, (logCounts.get(key) ?? 0) + 1)
-      if (echoed++ < 5) process.stderr.write(`  [server] ${line.slice(0, 300)}\n`)
-    }
-  })
-  const ready = new Promise<any>((resolveReady, reject) => {
-    proc.once('exit', (code) => reject(new Error(`server child exited with ${code} before it was ready`)))
-    proc.on('message', (m: any) => {
-      if (m?.type === 'ready') resolveReady(m)
-    })
-  })
-  const rpc = new Rpc(proc)
-  const r = await ready
-  return {
-    rpc,
-    url: r.url,
-    token: r.token,
-    ca: r.ca,
-    pid: r.pid,
-    logCounts,
-    stats: () => rpc.call<ServerStats>({ type: 'stats' }),
-  }
-}
 
 async function forkWatchClient(): Promise<Rpc> {
   const proc = fork(join(HERE, 'watch-client.ts'), [], {
@@ -954,19 +858,10 @@ async function phaseWatch(c: Ctx): Promise<void> {
  * Diagnostic: the RSS of a server restarted on the final data, i.e. what the stored objects cost
  * without the heap headroom that the write load left behind.
  */
-async function stopServer(server: ServerHandle): Promise<void> {
-  await server.rpc.call({ type: 'shutdown' }).catch(() => {})
-  await new Promise<void>((r) => {
-    if (server.rpc.proc.exitCode !== null) r()
-    else server.rpc.proc.once('exit', () => r())
-    setTimeout(r, 10_000).unref()
-  })
-}
-
 async function restartRss(server: ServerHandle, dataDir: string, stored: number): Promise<void> {
   await stopServer(server)
   const t0 = performance.now()
-  const again = await startServer(dataDir)
+  const again = await startServer(dataDir, flags['server-flags'].split(/\s+/).filter(Boolean))
   const startS = (performance.now() - t0) / 1000
   try {
     await new Promise((r) => setTimeout(r, 2000))
@@ -1018,7 +913,7 @@ async function main(): Promise<void> {
     process.stdout.write(`  (profiling the server into ${profileDir}: figures are slowed by the profiler)\n`)
   const started = performance.now()
   const load0 = loadavg()
-  const server = await startServer(dataDir)
+  const server = await startServer(dataDir, flags['server-flags'].split(/\s+/).filter(Boolean))
   const http = new Http(server, cfg.clients)
   try {
     await new Promise((r) => setTimeout(r, 1000))

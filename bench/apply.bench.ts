@@ -35,22 +35,18 @@
 // --no-profile, --profile-dir DIR (keep the .cpuprofile files), --kubectl PATH|none,
 // --json FILE, --keep (data dirs). Exit status 0 whatever the results.
 
-import { type ChildProcess, fork } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Agent } from 'undici'
 import { writeKubeconfig } from '../src/cli/kubeconfig.ts'
 import { execCollect } from '../test/helpers/exec.ts'
 import { appImage, clientSideApplyPatch, clientSideCreateBody, deploymentManifest } from './apply-fixtures.ts'
 import { type Analysis, analyze, readProfile, type Stage, sliceProfile, top } from './apply-profile.ts'
-import type { ServerStats } from './server-child.ts'
+import { type ServerHandle, startServer, stopServer } from './server-process.ts'
 import { concatF64, fmtMs, fmtRate, type Summary, summarize, table } from './stats.ts'
-
-const HERE = dirname(fileURLToPath(import.meta.url))
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -125,105 +121,6 @@ const log = (msg: string) => process.stdout.write(`  · ${msg}\n`)
 
 // ---------------------------------------------------------------------------------------------
 // The server child (bench/server-child.ts)
-
-/** Request/response over a child's IPC channel: requests carry an id, replies echo it. */
-class Rpc {
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
-  readonly proc: ChildProcess
-  constructor(proc: ChildProcess) {
-    this.proc = proc
-    proc.on('message', (msg: any) => {
-      const p = msg && typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined
-      if (!p) return
-      this.pending.delete(msg.id)
-      if (msg.error !== undefined) p.reject(new Error(msg.error))
-      else p.resolve(msg.result)
-    })
-    proc.on('exit', (code, signal) => {
-      for (const p of this.pending.values()) p.reject(new Error(`child exited (${code ?? signal})`))
-      this.pending.clear()
-    })
-  }
-  call<T>(msg: Record<string, unknown>): Promise<T> {
-    const id = this.nextId++
-    return new Promise<T>((resolve, reject) => {
-      if (!this.proc.connected) {
-        reject(new Error('child is gone'))
-        return
-      }
-      this.pending.set(id, { resolve, reject })
-      this.proc.send({ ...msg, id }, (err) => {
-        if (!err) return
-        this.pending.delete(id)
-        reject(err)
-      })
-    })
-  }
-}
-
-interface ServerHandle {
-  rpc: Rpc
-  url: string
-  token: string
-  ca: string
-  pid: number
-  logCounts: Map<string, number>
-  stats(): Promise<ServerStats>
-}
-
-async function startServer(dataDir: string, extraExecArgv: string[] = []): Promise<ServerHandle> {
-  const proc = fork(join(HERE, 'server-child.ts'), [dataDir], {
-    execArgv: ['--disable-warning=ExperimentalWarning', '--expose-gc', ...extraExecArgv],
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  })
-  const logCounts = new Map<string, number>()
-  let partial = ''
-  let echoed = 0
-  proc.stderr!.setEncoding('utf8')
-  proc.stderr!.on('data', (s: string) => {
-    partial += s
-    for (let i = partial.indexOf('\n'); i >= 0; i = partial.indexOf('\n')) {
-      const line = partial.slice(0, i)
-      partial = partial.slice(i + 1)
-      let key = line
-      try {
-        const j = JSON.parse(line) as { level?: string; msg?: string }
-        key = `${j.level}: ${j.msg}`
-      } catch {
-        // not a log line: count it verbatim
-      }
-      logCounts.set(key, (logCounts.get(key) ?? 0) + 1)
-      if (echoed++ < 5) process.stderr.write(`  [server] ${line.slice(0, 300)}\n`)
-    }
-  })
-  const ready = new Promise<any>((res, rej) => {
-    proc.once('exit', (code) => rej(new Error(`server child exited with ${code} before it was ready`)))
-    proc.on('message', (m: any) => {
-      if (m?.type === 'ready') res(m)
-    })
-  })
-  const rpc = new Rpc(proc)
-  const r = await ready
-  return {
-    rpc,
-    url: r.url,
-    token: r.token,
-    ca: r.ca,
-    pid: r.pid,
-    logCounts,
-    stats: () => rpc.call<ServerStats>({ type: 'stats' }),
-  }
-}
-
-async function stopServer(server: ServerHandle): Promise<void> {
-  await server.rpc.call({ type: 'shutdown' }).catch(() => {})
-  await new Promise<void>((r) => {
-    if (server.rpc.proc.exitCode !== null) r()
-    else server.rpc.proc.once('exit', () => r())
-    setTimeout(r, 15_000).unref()
-  })
-}
 
 /** Busy CPU seconds of the whole machine since boot (Linux /proc/stat), NaN elsewhere. */
 function machineBusySeconds(): number {
