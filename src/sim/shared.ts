@@ -4,7 +4,7 @@
 // process.
 
 import { resources } from '../client/client.ts'
-import type { ControllerContext } from '../controllers/manager.ts'
+import type { ControllerContext, RunningController } from '../controllers/manager.ts'
 import { EventRecorder } from './events.ts'
 import { SharedInformer } from './util/shared-informer.ts'
 
@@ -36,6 +36,23 @@ export class SimShared {
     this.nodes.stop()
     this.recorder.stop()
     this.onDispose()
+  }
+
+  /**
+   * The RunningController of a controller that acquired this state: stopping it releases the
+   * state too, and idle waits for the events it recorded as well.
+   */
+  running(c: { stop(): void; idle(): Promise<void> }): RunningController {
+    return {
+      stop: () => {
+        c.stop()
+        this.release()
+      },
+      idle: async () => {
+        await c.idle()
+        await this.recorder.idle()
+      },
+    }
   }
 }
 

@@ -406,16 +406,7 @@ export function kubeletDescriptor(
       const k = new Kubelet(ctx, s, { ...DEFAULT_KUBELET_OPTIONS, ...opts })
       s.acquire()
       await Promise.all([s.pods.synced, s.nodes.synced])
-      return {
-        stop() {
-          k.stop()
-          s.release()
-        },
-        idle: async () => {
-          await k.idle()
-          await s.recorder.idle()
-        },
-      }
+      return s.running(k)
     },
   }
 }

@@ -428,16 +428,7 @@ export function nodeControllerDescriptor(
       const c = new NodeController(ctx, s, opts)
       s.acquire()
       await c.start()
-      return {
-        stop() {
-          c.stop()
-          s.release()
-        },
-        idle: async () => {
-          await c.idle()
-          await s.recorder.idle()
-        },
-      }
+      return s.running(c)
     },
   }
 }

@@ -586,16 +586,7 @@ export function schedulerDescriptor(
       s.acquire()
       await Promise.all([s.pods.synced, s.nodes.synced])
       scheduler.begin()
-      return {
-        stop() {
-          scheduler.stop()
-          s.release()
-        },
-        idle: async () => {
-          await scheduler.idle()
-          await s.recorder.idle()
-        },
-      }
+      return s.running(scheduler)
     },
   }
 }
