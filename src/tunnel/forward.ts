@@ -72,9 +72,6 @@ export function memberForwarder(target: RestConfig, opts: ForwarderOptions = {})
     })
     out.on('response', (up) => {
       res.writeHead(up.statusCode ?? 502, responseHeaders(up.headers))
-      // A streamed answer (watch, logs -f) must show its head now: the caller waits for it
-      // before anything else happens. A sized one goes out with its body, in one write.
-      if (up.headers['content-length'] === undefined) res.flushHeaders()
       relayBody(up, res)
     })
     out.on('error', (e) => {

@@ -17,9 +17,15 @@ const RELAY_BUFFER_BYTES = 1024 * 1024
  * finishes: ≈ 20 µs of a proxied GET). Chunks that arrive in one turn (a socket read holds up to
  * four 16 KB TLS records) leave in one write to the caller. An upstream that breaks off destroys
  * the caller's response, so a chunked answer is truncated and the client sees an error, not a
- * short answer; the caller going away is the caller's to handle.
+ * short answer; the caller going away is the caller's to handle. Call it right after writeHead.
  */
 export function relayBody(ures: IncomingMessage, res: ServerResponse, done: () => void = () => {}): void {
+  // A streamed answer (a watch, logs -f) may stay silent for minutes after its head: send the
+  // caller's head (already written with writeHead) now, as upstream did. Node otherwise holds it
+  // until the first body byte, and a client waiting for the head before it can cancel (client-go's
+  // reflector stopping right after it opened a watch: `kubectl rollout status` hanging after
+  // success) waits too. A sized answer's head goes out with its body, in one write.
+  if (ures.headers['content-length'] === undefined) res.flushHeaders()
   let corked = false
   const uncork = () => {
     if (!corked) return // the 'end' handler got there first

@@ -109,11 +109,6 @@ export function forward(f: ForwardRequest): Promise<void> {
         return
       }
       res.writeHead(ures.statusCode ?? 502, ures.statusMessage, responseHeaders(ures.rawHeaders))
-      // A streamed answer (a watch, logs -f) may stay silent for minutes after its head: send the
-      // head now, as the member did. Node otherwise holds it until the first body byte, and a
-      // client that is waiting for the head before it can cancel (client-go's reflector stopping
-      // right after it opened a watch: `kubectl rollout status` hanging after success) waits too.
-      if (ures.headers['content-length'] === undefined) res.flushHeaders()
       relayBody(ures, res, done)
     })
     if (!fwd.chunked && BODYLESS.has(method) && !hasContentLength(req)) upstream.end()
