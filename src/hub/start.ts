@@ -3,8 +3,7 @@
 // hub's controllers and connectors (cluster import and health, the proxy to members, hub-issued
 // kubeconfig tokens). `flotilla server` and the tests start the hub through here.
 
-import { X509Certificate } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import { builtinKinds } from '../apis/index.ts'
@@ -17,7 +16,7 @@ import { writeKubeconfig } from '../cli/kubeconfig.ts'
 import { LocalClient } from '../client/local-client.ts'
 import type { Logger } from '../log/logger.ts'
 import { isAlreadyExists } from '../machinery/errors.ts'
-import { defaultSANs, ensureServingCertificate, issueClientCertificate } from '../security/pki.ts'
+import { defaultSANs, ensureClientCertificate, ensureServingCertificate } from '../security/pki.ts'
 import { TunnelListener } from '../tunnel/hub-listener.ts'
 import { TunnelRegistry } from '../tunnel/registry.ts'
 import { type Clock, realClock } from '../util/clock.ts'
@@ -161,7 +160,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     agentURL = opts.agentAdvertiseURL ?? `https://${bracket(advertisedHost ?? '')}:${agentListener.port}`
 
   const adminKubeconfig = join(dataDir, 'admin.kubeconfig')
-  const admin = adminCertificate(dataDir, pki.caCert)
+  const admin = adminCertificate(dataDir)
   writeKubeconfig(adminKubeconfig, {
     name: 'flotilla',
     server: api.url,
@@ -221,33 +220,12 @@ async function ensureNamespace(api: RunningApiServer, name: string): Promise<voi
 
 export const ADMIN_USER = 'flotilla-admin'
 export const ADMIN_GROUPS = ['system:masters']
-/** The admin certificate is reissued when it has less than this left (it is valid for a year). */
-const ADMIN_RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000
-
 /**
  * The administrator's client certificate (CN flotilla-admin, O system:masters), kept in
- * DATA_DIR/pki/admin.{crt,key} so admin.kubeconfig stays the same across restarts; reissued
- * when missing, expiring within 30 days, or not signed by the current CA.
+ * DATA_DIR/pki/admin.{crt,key} so admin.kubeconfig stays the same across restarts.
  */
-function adminCertificate(dataDir: string, caCert: string): { cert: string; key: string } {
-  const certPath = join(dataDir, 'pki', 'admin.crt')
-  const keyPath = join(dataDir, 'pki', 'admin.key')
+function adminCertificate(dataDir: string): { cert: string; key: string } {
   // The bearer token earlier versions kept: no longer accepted, so no longer worth keeping.
   rmSync(join(dataDir, 'admin.token'), { force: true })
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    const pair = { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') }
-    try {
-      const x = new X509Certificate(pair.cert)
-      const fresh = Date.parse(x.validTo) - Date.now() > ADMIN_RENEW_BEFORE_MS
-      if (fresh && x.checkIssued(new X509Certificate(caCert)) && x.verify(new X509Certificate(caCert).publicKey)) {
-        return pair
-      }
-    } catch {
-      // Unreadable: issue a new one below.
-    }
-  }
-  const pair = issueClientCertificate(dataDir, ADMIN_USER, ADMIN_GROUPS)
-  writeFileSync(certPath, pair.cert, { mode: 0o644 })
-  writeFileSync(keyPath, pair.key, { mode: 0o600 })
-  return pair
+  return ensureClientCertificate(dataDir, 'admin', ADMIN_USER, ADMIN_GROUPS)
 }

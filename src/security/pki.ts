@@ -134,6 +134,29 @@ export function issueClientCertificate(dataDir: string, user: string, groups: st
   return issue({ commonName: user, organizations: groups, days, isCA: false, usage: 'client', issuer: ca })
 }
 
+/**
+ * A client certificate kept in DATA_DIR/pki/NAME.{crt,key}, so kubeconfigs holding it stay
+ * valid across restarts; issued when missing, expiring soon, or not signed by the current CA.
+ */
+export function ensureClientCertificate(dataDir: string, name: string, user: string, groups: string[]): Issued {
+  const dir = join(dataDir, 'pki')
+  const ca = readPair(dir, 'ca')
+  let pair = readPair(dir, name)
+  if (!pair || !ca || !usable(pair.cert, ca.cert)) {
+    pair = issueClientCertificate(dataDir, user, groups)
+    writePair(dir, name, pair)
+  }
+  return pair
+}
+
+function usable(certPem: string, caPem: string): boolean {
+  try {
+    return !expiresSoon(certPem) && signedBy(certPem, caPem)
+  } catch {
+    return false // unreadable: reissue
+  }
+}
+
 function covers(certPem: string, sans: string[]): boolean {
   const alt = new X509Certificate(certPem).subjectAltName ?? ''
   const have = new Set(alt.split(', ').map((e) => e.replace(/^(DNS|IP Address):/, '').toLowerCase()))
@@ -149,5 +172,7 @@ function expiresSoon(certPem: string): boolean {
 }
 
 function signedBy(certPem: string, caPem: string): boolean {
-  return new X509Certificate(certPem).checkIssued(new X509Certificate(caPem))
+  const cert = new X509Certificate(certPem)
+  const ca = new X509Certificate(caPem)
+  return cert.checkIssued(ca) && cert.verify(ca.publicKey)
 }
