@@ -1,16 +1,15 @@
 // Duration flags as Go's time.ParseDuration reads them (what kube and karmada flags take):
 // "500ms", "10s", "1m30s", "2h". Used by --cluster-health-interval, --timeout and friends.
 
+import { parseDurationTerms } from '../util/duration.ts'
 import { UsageError } from './usage.ts'
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 
 /** Milliseconds of a duration such as "1m30s", or undefined when it is not one. */
 export function parseDurationMs(value: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return undefined
-  let total = 0
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * UNIT_MS[m[2]]
-  return Math.round(total)
+  const ms = parseDurationTerms(value, UNIT_MS)
+  return ms === undefined ? undefined : Math.round(ms)
 }
 
 /** A duration flag's value, or a usage error naming the flag; `min` guards against zero. */

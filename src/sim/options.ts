@@ -2,6 +2,7 @@
 // (durations like "1.5s", label lists "k=v,k2=v2", taints "k=v:NoSchedule").
 
 import type { Json } from '../apis/json.ts'
+import { parseDurationTerms } from '../util/duration.ts'
 
 /** The version simulated clusters report by default (API server and kubelets). */
 export const DEFAULT_SIM_VERSION = 'v1.31.4'
@@ -46,6 +47,8 @@ export const DEFAULT_NODE_TEMPLATE: NodeTemplate = {
   os: 'linux',
 }
 
+const SIM_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
 /** "1.5s", "300ms", "2m", "1h30m", "10" (seconds) → milliseconds; null when malformed. */
 export function parseDuration(v: unknown): number | null {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v * 1000 : null
@@ -53,18 +56,7 @@ export function parseDuration(v: unknown): number | null {
   const s = v.trim()
   if (s === '') return null
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y
-  let total = 0
-  let pos = 0
-  while (pos < s.length) {
-    re.lastIndex = pos
-    const m = re.exec(s)
-    if (!m) return null
-    total += Number(m[1]) * unit[m[2]]
-    pos = re.lastIndex
-  }
-  return total
+  return parseDurationTerms(s, SIM_UNITS_MS) ?? null
 }
 
 /** Go's time.Duration String() for whole milliseconds: "1.2s", "500ms", "1m30s", "5m0s". */

@@ -7,6 +7,7 @@
 // secret scanners and humans recognise a leaked token.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { parseDurationTerms } from '../../util/duration.ts'
 
 export const TOKEN_PREFIX = 'flt_'
 const TOKEN_RE = /^flt_(kt-[a-z2-7]{16})\.([A-Za-z0-9_-]{43})$/
@@ -74,10 +75,9 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 }
  */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim()
+  // At most nine digits a term: a lifetime no one means must not become a huge number.
   if (!/^(\d{1,9}[smhd])+$/.test(s)) return undefined
-  let total = 0
-  for (const m of s.matchAll(/(\d+)([smhd])/g)) total += Number(m[1]) * UNIT_SECONDS[m[2]]
-  return total
+  return parseDurationTerms(s, UNIT_SECONDS, { fractions: false })
 }
 
 /**

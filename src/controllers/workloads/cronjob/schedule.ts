@@ -4,6 +4,7 @@
 // evaluated by cron-parser.
 
 import { CronExpressionParser } from 'cron-parser'
+import { GO_DURATION_UNITS_MS, parseDurationTerms } from '../../../util/duration.ts'
 
 export interface Schedule {
   /** The first activation strictly after `t` (ms). */
@@ -33,19 +34,7 @@ export function validTimeZone(tz: string): boolean {
 
 /** Go's time.ParseDuration for @every ("1h30m", "90s", "500ms"). */
 function parseGoDuration(s: string): number | null {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y
-  let total = 0
-  let pos = 0
-  if (s === '') return null
-  while (pos < s.length) {
-    re.lastIndex = pos
-    const m = re.exec(s)
-    if (!m) return null
-    total += Number(m[1]) * unit[m[2]]
-    pos = re.lastIndex
-  }
-  return total
+  return parseDurationTerms(s, GO_DURATION_UNITS_MS) ?? null
 }
 
 /** cron.ParseStandard; throws with a message like robfig's on a bad schedule. */
