@@ -209,31 +209,36 @@ export class NodeLifecycle {
       `Marking for deletion Pod ${ns}/${name}`,
     )
     try {
-      await this.client.patch(
-        resources.pods,
-        ns,
-        name,
-        'strategic',
-        {
-          status: {
-            conditions: [
-              {
-                type: 'DisruptionTarget',
-                status: 'True',
-                reason: 'DeletionByTaintManager',
-                message: 'Taint manager: deleting due to NoExecute taint',
-                lastTransitionTime: timestamp(this.clock.now()),
-              },
-            ],
-          },
-        },
-        { subresource: 'status', fieldManager: 'taint-eviction-controller' },
+      await this.markDisruptionTarget(
+        pod,
+        'DeletionByTaintManager',
+        'Taint manager: deleting due to NoExecute taint',
+        'taint-eviction-controller',
       )
       await this.client.delete(resources.pods, ns, name, { preconditions: { uid: pod.metadata.uid } })
     } catch (e) {
       if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return
       throw e
     }
+  }
+
+  /** The DisruptionTarget condition Kubernetes sets on a pod it is about to delete, and why. */
+  private async markDisruptionTarget(pod: KubeObject, reason: string, message: string, manager: string): Promise<void> {
+    const condition = {
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason,
+      message,
+      lastTransitionTime: timestamp(this.clock.now()),
+    }
+    await this.client.patch(
+      resources.pods,
+      pod.metadata.namespace ?? '',
+      pod.metadata.name ?? '',
+      'strategic',
+      { status: { conditions: [condition] } },
+      { subresource: 'status', fieldManager: manager },
+    )
   }
 
   /** PodGC: a pod whose node is gone is force-deleted once the quarantine has passed. */
@@ -252,26 +257,7 @@ export class NodeLifecycle {
     const name = pod.metadata.name ?? ''
     try {
       if (!pod.metadata.deletionTimestamp) {
-        await this.client.patch(
-          resources.pods,
-          ns,
-          name,
-          'strategic',
-          {
-            status: {
-              conditions: [
-                {
-                  type: 'DisruptionTarget',
-                  status: 'True',
-                  reason: 'DeletionByPodGC',
-                  message: 'PodGC: node no longer exists',
-                  lastTransitionTime: timestamp(now),
-                },
-              ],
-            },
-          },
-          { subresource: 'status', fieldManager: 'pod-garbage-collector' },
-        )
+        await this.markDisruptionTarget(pod, 'DeletionByPodGC', 'PodGC: node no longer exists', 'pod-garbage-collector')
       }
       await this.client.delete(resources.pods, ns, name, {
         gracePeriodSeconds: 0,

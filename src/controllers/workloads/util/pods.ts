@@ -82,10 +82,10 @@ function logRankDiff(a: number, b: number, now: number): number {
 }
 
 /**
- * controller.ActivePodsWithRanks.Less (with LogarithmicScaleDown and PodDeletionCost): negative
- * when `a` should be deleted before `b`. `rank` counts related pods on the pod's node.
+ * The criteria both orders begin with: a pod not yet on a node first, then by phase (Pending,
+ * Unknown, Running), then a pod that is not ready; 0 when those tie.
  */
-export function compareForDeletion(a: KubeObject, b: KubeObject, rank: (p: KubeObject) => number, now: number): number {
+function compareAssignmentPhaseReadiness(a: KubeObject, b: KubeObject): number {
   const na = nodeNameOf(a)
   const nb = nodeNameOf(b)
   if (na !== nb && (na === '' || nb === '')) return na === '' ? -1 : 1
@@ -95,6 +95,18 @@ export function compareForDeletion(a: KubeObject, b: KubeObject, rank: (p: KubeO
   const ra = isPodReady(a)
   const rb = isPodReady(b)
   if (ra !== rb) return ra ? 1 : -1
+  return 0
+}
+
+/**
+ * controller.ActivePodsWithRanks.Less (with LogarithmicScaleDown and PodDeletionCost): negative
+ * when `a` should be deleted before `b`. `rank` counts related pods on the pod's node.
+ */
+export function compareForDeletion(a: KubeObject, b: KubeObject, rank: (p: KubeObject) => number, now: number): number {
+  const first = compareAssignmentPhaseReadiness(a, b)
+  if (first !== 0) return first
+  const ra = isPodReady(a)
+  const rb = isPodReady(b)
   const ca = Number(a.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost'] ?? 0) || 0
   const cb = Number(b.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost'] ?? 0) || 0
   if (ca !== cb) return ca - cb
@@ -132,15 +144,10 @@ export function compareForDeletion(a: KubeObject, b: KubeObject, rank: (p: KubeO
 
 /** controller.ActivePods.Less: negative when `a` should be removed before `b`. */
 export function compareActivePods(a: KubeObject, b: KubeObject): number {
-  const na = nodeNameOf(a)
-  const nb = nodeNameOf(b)
-  if (na !== nb && (na === '' || nb === '')) return na === '' ? -1 : 1
-  const pa = PHASE_ORDINAL[podPhase(a)] ?? 0
-  const pb = PHASE_ORDINAL[podPhase(b)] ?? 0
-  if (pa !== pb) return pa - pb
+  const first = compareAssignmentPhaseReadiness(a, b)
+  if (first !== 0) return first
   const ra = isPodReady(a)
   const rb = isPodReady(b)
-  if (ra !== rb) return ra ? 1 : -1
   if (ra && rb) {
     const ta = podReadySince(a) ?? 0
     const tb = podReadySince(b) ?? 0
