@@ -70,7 +70,7 @@ interface Target {
   name: string
   base: string
   dispatcher: Agent
-  headers: Record<string, string>
+  headers: Record<string, string | string[]>
 }
 
 /** One request, body read to the end; returns [milliseconds, bytes]. */
@@ -116,7 +116,8 @@ async function main(): Promise<void> {
     headers: {
       accept: 'application/json',
       'impersonate-user': `flotilla:hub:${ADMIN_USER}`,
-      'impersonate-group': 'flotilla:hub:system:masters, flotilla:hub:system:authenticated, system:authenticated',
+      // One header line per group, as the hub sends them (a line is one group, commas and all).
+      'impersonate-group': ['flotilla:hub:system:masters', 'flotilla:hub:system:authenticated', 'system:authenticated'],
       'impersonate-extra-platform.flotilla.dev%2fhub-user': ADMIN_USER,
     },
   }
@@ -146,7 +147,12 @@ async function main(): Promise<void> {
       headers: {
         ...direct.headers,
         'impersonate-user': `flotilla:hub:${ADMIN_USER}`,
-        'impersonate-group': 'flotilla:hub:system:masters, flotilla:hub:system:authenticated, system:authenticated',
+        // One header line per group, as the hub sends them (a line is one group, commas and all).
+        'impersonate-group': [
+          'flotilla:hub:system:masters',
+          'flotilla:hub:system:authenticated',
+          'system:authenticated',
+        ],
         'impersonate-extra-platform.flotilla.dev%2fhub-user': ADMIN_USER,
       },
     }
