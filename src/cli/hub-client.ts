@@ -4,7 +4,7 @@
 // caller as for kubectl. Transport and authentication failures become messages that say which
 // hub and which kubeconfig.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { HttpClient } from '../client/http-client.ts'
 import { KubeconfigError, type RestConfig, restConfigFromKubeconfig } from '../client/rest-config.ts'
@@ -35,9 +35,10 @@ export async function withHub(
   fn: (hub: Hub) => Promise<number>,
   opts: HubOptions = {},
 ): Promise<number> {
-  const kubeconfigPath = resolve(flag ?? process.env.FLOTILLA_HUB_KUBECONFIG ?? '.flotilla/admin.kubeconfig')
+  // An empty variable counts as unset, as an empty --hub-kubeconfig would be a usage error anyway.
+  const kubeconfigPath = resolve(flag ?? (process.env.FLOTILLA_HUB_KUBECONFIG || '.flotilla/admin.kubeconfig'))
   const problem = (message: string) => (opts.kubeconfigUsageError ? new UsageError(message) : new Error(message))
-  if (!existsSync(kubeconfigPath)) {
+  if (!existsSync(kubeconfigPath) || !statSync(kubeconfigPath).isFile()) {
     throw problem(`no hub kubeconfig at ${kubeconfigPath}; pass --hub-kubeconfig FILE or set FLOTILLA_HUB_KUBECONFIG`)
   }
   let cfg: RestConfig
