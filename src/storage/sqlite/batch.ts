@@ -2,13 +2,14 @@
 //
 // Writes run synchronously inside the open transaction as they are called (so CAS checks see
 // earlier writes of the batch and revisions follow call order), but nobody learns the outcome
-// until the COMMIT has returned: successes, logical failures (Conflict, KeyExists...) and
+// until the batch is durable (its COMMIT returned and, with a WalSync, the WAL was synced): successes, logical failures (Conflict, KeyExists...) and
 // build() errors are all settled after the commit. A logical failure may have been decided
 // against an earlier write of the same batch; if that batch then fails to commit, the honest
 // answer is Unavailable, not the error computed against state that never became durable.
 
 import type { DatabaseSync } from 'node:sqlite'
 import { StorageError, type WatchEvent } from '../interface.ts'
+import type { WalSync } from './wal-sync.ts'
 import type { Logger } from './watch-hub.ts'
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown }
@@ -36,9 +37,9 @@ export class Batch {
     }
   }
 
-  /** Rejects every op: the batch was rolled back. */
-  fail(cause: unknown): void {
-    for (const op of this.ops) op.reject(unavailable('storage write batch failed and was rolled back', cause))
+  /** Rejects every op: the batch was rolled back, or (with a message saying so) may not be durable. */
+  fail(cause: unknown, message = 'storage write batch failed and was rolled back'): void {
+    for (const op of this.ops) op.reject(unavailable(message, cause))
   }
 }
 
@@ -49,6 +50,15 @@ export class Batch {
  */
 export type WriteOp<T> = (revision: number, batch: Batch) => { value: T; event?: WatchEvent }
 
+export interface CommitHooks {
+  /** Right after each COMMIT (the checkpointer's cue). */
+  committed?: () => void
+  /** Runs once a batch is durable, before its promises settle. */
+  durable: (batch: Batch) => void
+  /** Makes commits durable off the event loop; without it the COMMIT itself is (synchronous=FULL). */
+  walSync?: WalSync
+}
+
 /** Owns the writer connection's transaction and the revision counters. */
 export class GroupCommit {
   /** Last committed revision. */
@@ -56,33 +66,61 @@ export class GroupCommit {
   /** Revision of the last write executed, committed or not (= committedRev when no batch). */
   headRev: number
   private readonly db: DatabaseSync
-  private readonly onCommit: (batch: Batch) => void
+  private readonly hooks: CommitHooks
   private readonly logger: Logger
   private batch: Batch | null = null
   private running = false
+  /** While > 0, new writes wait in `queued` instead of running (hold()). */
+  private held = 0
+  private queued: { op: WriteOp<unknown>; pending: PendingOp }[] = []
 
-  constructor(db: DatabaseSync, revision: number, onCommit: (batch: Batch) => void, logger: Logger) {
+  constructor(db: DatabaseSync, revision: number, hooks: CommitHooks, logger: Logger) {
     this.db = db
     this.committedRev = revision
     this.headRev = revision
-    this.onCommit = onCommit
+    this.hooks = hooks
     this.logger = logger
   }
 
-  /** Runs `op` now, inside the current batch (opened if needed); settles after its COMMIT. */
+  /**
+   * Runs `op` now, inside the current batch (opened if needed), or once writes are no longer
+   * held, in call order; settles once its batch is durable.
+   */
   write<T>(op: WriteOp<T>): Promise<T> {
     if (this.running) {
       // A write from inside build() would take the same revision as the write building it.
       return Promise.reject(new Error('storage writes cannot be issued from inside a build() callback'))
     }
+    const { promise, resolve, reject } = Promise.withResolvers<T>()
+    if (this.held > 0) this.queued.push({ op, pending: { resolve, reject } })
+    else this.run(op, { resolve, reject })
+    return promise
+  }
+
+  /**
+   * Holds back new writes (they queue, in order) until the returned release is called; the
+   * event loop is not held. The checkpointer uses it to let the WAL start over (checkpointer.ts).
+   */
+  hold(): () => void {
+    this.held++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      if (this.held === 0) return // flush() ran the queue already
+      this.held--
+      if (this.held === 0) this.runQueued()
+    }
+  }
+
+  private run(op: WriteOp<unknown>, pending: PendingOp): void {
     let batch: Batch
     try {
       batch = this.open()
     } catch (err) {
-      return Promise.reject(unavailable('cannot start a write transaction', err))
+      pending.reject(unavailable('cannot start a write transaction', err))
+      return
     }
-    const { promise, resolve, reject } = Promise.withResolvers<T>()
-    const pending: PendingOp = { resolve, reject }
     batch.ops.push(pending)
     this.running = true
     try {
@@ -100,7 +138,12 @@ export class GroupCommit {
     } finally {
       this.running = false
     }
-    return promise
+  }
+
+  private runQueued(): void {
+    const queued = this.queued
+    this.queued = []
+    for (const { op, pending } of queued) this.run(op, pending)
   }
 
   /** True while an op runs (i.e. inside a caller's build()). */
@@ -108,8 +151,10 @@ export class GroupCommit {
     return this.running
   }
 
-  /** Commits the pending batch now, if any (used by close()). */
+  /** Runs held writes and commits the pending batch now, if any (used by close()). */
   flush(): void {
+    this.held = 0
+    this.runQueued()
     if (this.batch !== null) this.commit(this.batch)
   }
 
@@ -134,10 +179,32 @@ export class GroupCommit {
       return
     }
     this.committedRev = this.headRev
+    this.hooks.committed?.()
+    const wal = this.hooks.walSync
+    if (wal === undefined) this.acknowledge(batch, undefined)
+    else wal.afterCommit((syncError) => this.acknowledge(batch, syncError))
+  }
+
+  /** Resolves once every committed batch has been acknowledged. */
+  acknowledged(): Promise<void> {
+    return this.hooks.walSync?.idle() ?? Promise.resolve()
+  }
+
+  /** The batch is durable (or its fdatasync failed): watchers, then writers, learn of it. */
+  private acknowledge(batch: Batch, syncError: Error | undefined): void {
     try {
-      this.onCommit(batch)
+      // Committed and readable either way, so watchers must see it to stay consistent with reads.
+      this.hooks.durable(batch)
     } finally {
-      batch.settle() // whatever happens in the hooks, the writers learn their (durable) outcome
+      // Whatever happens in the hooks, the writers learn their outcome.
+      if (syncError === undefined) batch.settle()
+      else {
+        this.logger('storage could not sync a committed write batch to disk', {
+          error: syncError,
+          ops: batch.ops.length,
+        })
+        batch.fail(syncError, 'storage write was committed but could not be synced to disk')
+      }
     }
   }
 

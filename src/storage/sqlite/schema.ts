@@ -6,12 +6,15 @@
 // without waiting for pending batches (and without starving under a constant write load).
 
 import { DatabaseSync } from 'node:sqlite'
+import { WalSync } from './wal-sync.ts'
 
 export const SCHEMA_VERSION = 1
 
 export interface Connections {
   writer: DatabaseSync
   reader: DatabaseSync
+  /** With sync 'full': makes each committed batch durable before it is acknowledged. */
+  walSync: WalSync | undefined
 }
 
 const SCHEMA = `
@@ -52,17 +55,20 @@ CREATE INDEX IF NOT EXISTS log_rev_key ON log (rev, key, prev_mod_rev);
 
 export function openConnections(path: string, sync: 'full' | 'normal'): Connections {
   const writer = new DatabaseSync(path, { timeout: 5000 })
+  let walSync: WalSync | undefined
   try {
     // WAL: readers never block the writer and a commit is one sequential append.
-    // synchronous=FULL fsyncs the WAL on every COMMIT (survives power loss); NORMAL only on
-    // checkpoints (survives kill -9, since the WAL is in the OS page cache, but not power loss).
+    // synchronous=NORMAL syncs only on checkpoints: a commit survives kill -9 (the WAL is in the
+    // OS page cache) but not a power loss. 'full' adds that: the WalSync fdatasyncs the WAL
+    // before a batch is acknowledged, off the event loop (wal-sync.ts).
     writer.exec('PRAGMA journal_mode = WAL')
-    writer.exec(`PRAGMA synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`)
+    writer.exec('PRAGMA synchronous = NORMAL')
     // Keep the WAL file from staying at its high-water mark after a burst.
     writer.exec('PRAGMA journal_size_limit = 67108864')
     writer.exec('PRAGMA temp_store = MEMORY')
     writer.exec('PRAGMA cache_size = -16384') // 16 MiB: hot index pages for CAS lookups
-    migrate(writer)
+    migrate(writer) // also creates the -wal file, which the WalSync opens
+    if (sync === 'full') walSync = new WalSync(`${path}-wal`)
   } catch (err) {
     writer.close()
     throw err
@@ -76,9 +82,10 @@ export function openConnections(path: string, sync: 'full' | 'normal'): Connecti
   } catch (err) {
     reader.close()
     writer.close()
+    walSync?.close()
     throw err
   }
-  return { writer, reader }
+  return { writer, reader, walSync }
 }
 
 function migrate(db: DatabaseSync): void {

@@ -7,13 +7,16 @@
 //
 // Consistency model:
 // - Writes: group commit (batch.ts). Revision numbers are assigned in call order; a write's
-//   promise resolves only after the COMMIT of its batch returned (fsync'd with sync 'full').
+//   promise resolves only once its batch is durable: COMMIT returned and, with sync 'full', the
+//   WAL was fdatasync'd off the event loop (wal-sync.ts).
 // - Reads (get/list/count/watch replay) go to a second, read-only connection and therefore see
 //   exactly the last committed state, never a pending batch (schema.ts). `revision` is the last
 //   committed revision, updated in the same synchronous step as the COMMIT.
-// - Watch events are dispatched right after the COMMIT, synchronously and before the batch's
-//   promises settle. Since replay + registration in watch() is synchronous too, no commit can
-//   fall between them: no gap, and Subscriber.lastRev guarantees no duplicate.
+// - Watch events are dispatched once the batch is durable, before the batch's promises settle.
+//   A watch registered in between replays the batch from the log (up to `revision`) and
+//   Subscriber.lastRev drops the later dispatch of the same events; since replay + registration
+//   in watch() is synchronous, no commit can fall between them: no gap and no duplicate.
+// - WAL checkpoints run on a worker thread (checkpointer.ts).
 
 import type { DatabaseSync } from 'node:sqlite'
 import {
@@ -26,12 +29,14 @@ import {
   type WatchOptions,
 } from '../interface.ts'
 import { type Batch, callBuild, closedError, GroupCommit, unavailable, type WriteOp } from './batch.ts'
+import { Checkpointer } from './checkpointer.ts'
 import { Compactor } from './compactor.ts'
 import { compareKeys, eventFromLogRow, kvFromRow, prefixEnd } from './keys.ts'
 import { readAt, readLatest } from './reads.ts'
 import { DEFAULT_RETENTION } from './retention.ts'
 import { openConnections } from './schema.ts'
 import { prepareReader, prepareWriter, type ReadStatements, type WriteStatements } from './statements.ts'
+import type { WalSync } from './wal-sync.ts'
 import { type Logger, type Subscriber, WatchHub } from './watch-hub.ts'
 
 export interface SqliteStorageOptions {
@@ -62,6 +67,8 @@ export class SqliteStorage implements Storage {
   private readonly r: ReadStatements
   private readonly hub: WatchHub
   private readonly compactor: Compactor
+  private readonly checkpointer: Checkpointer
+  private readonly walSync: WalSync | undefined
   private readonly logger: Logger
 
   private readonly gc: GroupCommit
@@ -70,15 +77,22 @@ export class SqliteStorage implements Storage {
 
   private constructor(opts: SqliteStorageOptions) {
     this.logger = safeLogger(opts.logger)
-    const { writer, reader } = openConnections(opts.path, opts.sync ?? 'full')
+    const { writer, reader, walSync } = openConnections(opts.path, opts.sync ?? 'full')
     this.writer = writer
     this.reader = reader
+    this.walSync = walSync
     this.w = prepareWriter(writer)
     this.r = prepareReader(reader)
     this.hub = new WatchHub(this.logger)
     this.compactRev = this.w.compactRev.scalar() ?? 0
     const revision = Math.max(this.w.maxLogRev.scalar() ?? 0, this.compactRev)
-    this.gc = new GroupCommit(writer, revision, (batch) => this.afterCommit(batch), this.logger)
+    this.checkpointer = new Checkpointer(opts.path, writer, this.logger, () => this.gc.hold())
+    this.gc = new GroupCommit(
+      writer,
+      revision,
+      { committed: () => this.checkpointer.noteCommit(), durable: (batch) => this.afterCommit(batch), walSync },
+      this.logger,
+    )
     this.compactor = new Compactor(this, {
       policy: { ...DEFAULT_RETENTION, ...opts.historyRetention },
       intervalMs: opts.compactionIntervalMs ?? 60_000,
@@ -228,10 +242,14 @@ export class SqliteStorage implements Storage {
     if (this.gc.busy) throw new Error('storage close() cannot be called from inside a build() callback')
     this.closed = true // writes issued from watch handlers during the final dispatch get 'Closed'
     this.gc.flush()
+    await this.gc.acknowledged()
     this.compactor.stop()
     this.hub.cancelAll()
+    // The writer closes last: as the last connection it checkpoints and removes the WAL.
+    await this.checkpointer.close()
     this.reader.close()
     this.writer.close()
+    this.walSync?.close()
   }
 
   /** Runs `op` in the current write batch. Internal: the compactor uses it for its deletions. */
