@@ -43,8 +43,16 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Kubernetes timestamps: RFC 3339 in UTC with second precision ("2024-01-02T03:04:05Z"). */
 export function timestamp(ms: number = Date.now()): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  const second = Math.floor(ms / 1000)
+  // A write stamps several fields, and a busy server thousands of writes, within one second.
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastTimestamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z')
+  }
+  return lastTimestamp
 }
+let lastSecond = Number.NaN
+let lastTimestamp = ''
 
 /** MicroTime, as used by events.k8s.io eventTime and Lease renewTime. */
 export function microTimestamp(ms: number = Date.now()): string {

@@ -8,23 +8,44 @@ import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from '../../machinery/p
 /** kube-apiserver's default --max-request-body-bytes for most requests (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) {
     req.resume()
-    throw tooLarge(`Request entity too large: limit is ${limit}`)
+    return Promise.reject(tooLarge(`Request entity too large: limit is ${limit}`))
   }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) {
-      req.resume()
-      throw tooLarge(`Request entity too large: limit is ${limit}`)
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0))
+  // Plain listeners rather than `for await`: this runs for every write, and the async iterator
+  // costs a promise and several objects per chunk.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = (error: Error | undefined) => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+      if (error === undefined) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))
+      else reject(error)
     }
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        done(tooLarge(`Request entity too large: limit is ${limit}`))
+        req.resume() // drain the rest, keeping the connection usable for the 413
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => done(undefined)
+    const onError = (err: Error) => done(err)
+    // A client that goes away mid-body: no 'end' will come.
+    const onClose = () => done(new Error('the request was aborted before its body was complete'))
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('close', onClose)
+  })
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
