@@ -57,6 +57,9 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     secret,
     exchange: (bearer) => hub.exchange(bearer),
     log,
+    // A rotated credential: open a fresh tunnel with it and retire the old one (make-before-break),
+    // before the hub, which cuts the old credential's validity short, retires that tunnel itself.
+    onRenewed: () => void client.refresh(),
   })
   // The member credential: a client certificate lives in the forwarder's TLS agent; a token is
   // set on every request, since an in-cluster token file is rotated by the kubelet.
@@ -90,6 +93,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     log.info('AgentConnected', { hub: config.hubURL })
     opts.onConnected?.()
   })
+  client.on('refreshed', () => log.info('AgentTunnelRefreshed', { hub: config.hubURL }))
   client.on('disconnected', ({ error, lastedMs }) => {
     state = 'disconnected'
     log.warn('AgentDisconnected', { hub: config.hubURL, lastedMs, error: error?.message })

@@ -8,7 +8,9 @@
 //   still holds nothing the dial fails and the tunnel client backs off (jittered) before the next.
 // * After 2/3 of its lifetime (plus up to 1/12 jitter, so replicas do not rotate together) the
 //   credential is exchanged for a new one, which is stored; a replica whose timer fires later
-//   finds the newer one in the Secret and adopts it instead of rotating again.
+//   finds the newer one in the Secret and adopts it instead of rotating again. Either way
+//   `onRenewed` is told, so the agent opens a fresh tunnel with the new credential (the hub cuts
+//   the old one's validity short) and retires the old tunnel gracefully.
 // * When the hub refuses the tunnel with 401 (credential revoked or expired), that credential is
 //   set aside; the Secret is read again (someone may have stored a fresh one), then the bootstrap
 //   token is tried; if neither works the operator is told, once, to re-register, and dials keep
@@ -41,6 +43,11 @@ export interface CredentialManagerOptions {
   rotateAfter?: number
   /** First retry delay of a failed rotation (default 5 s, doubling to 5 min). */
   rotateRetryMs?: number
+  /**
+   * The credential to dial with was replaced by a newer one through rotation (ours or a
+   * sibling's); not called for the first one, nor for one adopted after a tunnel refusal.
+   */
+  onRenewed?: () => void
 }
 
 /** No credential can be had: the message tells the operator what to do. */
@@ -257,6 +264,7 @@ export class CredentialManager {
     const stored = state?.credential
     if (this.usable(stored) && stored.credential !== c.credential && stored.expiresAt > c.expiresAt) {
       this.adopt(stored, `Secret ${this.o.secret.where} (rotated by another replica)`)
+      this.renewed()
       return
     }
     let issued: IssuedCredential
@@ -279,6 +287,16 @@ export class CredentialManager {
     const winner = state ? await this.store(issued, state) : undefined
     if (winner) this.adopt(winner, `Secret ${this.o.secret.where} (rotated by another replica)`)
     else this.scheduleRotation()
+    this.renewed()
+  }
+
+  /** Tells the agent, whose tunnel still runs on the old credential; its failure is not ours. */
+  private renewed(): void {
+    try {
+      this.o.onRenewed?.()
+    } catch (e) {
+      this.o.log.warn('CredentialRenewedHandlerFailed', { error: (e as Error).message })
+    }
   }
 
   private noCredential(condition: string, what: string): NoCredentialError {

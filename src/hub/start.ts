@@ -60,6 +60,8 @@ export interface HubOptions {
   agentAdvertiseURL?: string
   /** A Register-mode cluster no agent reached within this is AccessTimeout (--cluster-access-timeout, default 10 min). */
   clusterAccessTimeoutMs?: number
+  /** How often tunnels are checked against their credential's expiry (default 15 s; tests). */
+  tunnelSweepIntervalMs?: number
 }
 
 export interface Hub {
@@ -131,6 +133,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log,
     caCert: pki.caCert,
     agentURL: () => agentURL,
+    sweepIntervalMs: opts.tunnelSweepIntervalMs,
   })
   await registration.start(connectors)
   const clusters = new ClusterController({

@@ -3,6 +3,8 @@
 // the *server*. Each CONNECT stream the hub opens is one HTTP/1.1 connection, handed to an
 // ordinary http.Server whose request/upgrade handlers the caller supplies (the agent forwards
 // them to its API server). On any loss it redials with jittered exponential backoff.
+// refresh() replaces a live tunnel make-before-break (after the credential was rotated): a new
+// session is dialled first, then the old one is retired gracefully, without a disconnection.
 
 import { EventEmitter } from 'node:events'
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -54,12 +56,16 @@ export interface TunnelClientOptions {
   backoff?: Partial<BackoffOptions>
   /** TLS connect + upgrade + HTTP/2 handshake must finish within this (default 10 s). */
   connectTimeoutMs?: number
+  /** How long a session replaced by refresh() may finish its streams before it is destroyed (default 60 s). */
+  retireGraceMs?: number
   log?: Logger
 }
 
 export interface TunnelClientEvents {
   /** The tunnel is up (the hub's SETTINGS arrived). */
   connected: []
+  /** refresh() replaced the tunnel with a new one; the old one finishes its streams. */
+  refreshed: []
   /** The tunnel went down (after having been up). */
   disconnected: [info: { error?: Error; lastedMs: number }]
   /** The hub refused the credential or the cluster (401/403), or could not check it (503). */
@@ -77,6 +83,20 @@ export class TunnelRejectedError extends TunnelError {
   }
 }
 
+/** Resolves when the session has closed. */
+function whenClosed(s: ServerHttp2Session): Promise<void> {
+  return new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))
+}
+
+/** GOAWAY, then destroyed if its streams have not finished within `ms`; resolves once closed. */
+async function closeWithin(s: ServerHttp2Session, ms: number): Promise<void> {
+  if (s.destroyed) return
+  s.close()
+  const timer = setTimeout(() => s.destroy(), ms)
+  await whenClosed(s)
+  clearTimeout(timer)
+}
+
 export class TunnelClient extends EventEmitter<TunnelClientEvents> {
   private readonly opts: TunnelClientOptions
   private readonly log: Logger
@@ -86,8 +106,17 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
   /** Serves the HTTP/1.1 connections carried by CONNECT streams; it never listens on a port. */
   readonly http: Server
   private running = false
+  /** The session new streams arrive on (the newest, after a refresh). */
   private session: ServerHttp2Session | undefined
-  private pending: { abort(): void } | undefined
+  /** Sessions replaced by refresh(), finishing their streams. */
+  private readonly retiring = new Set<ServerHttp2Session>()
+  /** The first error of each session (its 'close' carries none). */
+  private readonly errors = new WeakMap<ServerHttp2Session, Error>()
+  /** Aborts the dials under way (the run loop's, a refresh's). */
+  private readonly pending = new Set<() => void>()
+  private refreshing: Promise<boolean> | undefined
+  /** Tells the run loop a refresh swapped the current session. */
+  private replaced: (() => void) | undefined
   private timer: NodeJS.Timeout | undefined
   private loop: Promise<void> | undefined
 
@@ -124,16 +153,65 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
   async stop(): Promise<void> {
     this.running = false
     clearTimeout(this.timer)
-    this.pending?.abort()
-    const s = this.session
-    if (s && !s.destroyed) {
-      s.close()
-      const t = setTimeout(() => s.destroy(), 2_000)
-      await new Promise<void>((r) => (s.destroyed ? r() : s.once('close', () => r())))
-      clearTimeout(t)
-    }
+    for (const abort of this.pending) abort()
+    // A refresh that got its session anyway closes it itself once it sees the client stopped.
+    await this.refreshing
+    const sessions = [this.session, ...this.retiring].filter((s) => s !== undefined)
+    await Promise.all(sessions.map((s) => closeWithin(s, 2_000)))
     this.wake?.()
     await this.loop
+  }
+
+  /**
+   * Make-before-break: dials a new session (the credential is read again, so a rotated one is
+   * used), makes it the current one, then retires the old one (GOAWAY; its streams in flight, a
+   * watch or an exec, may finish within the grace period). The run loop sees no disconnection.
+   * Resolves false, changing nothing, when not connected, already refreshing, or the dial failed.
+   */
+  async refresh(): Promise<boolean> {
+    if (!this.running || !this.connected || this.refreshing) return false
+    const run = this.replaceSession()
+    this.refreshing = run
+    try {
+      return await run
+    } finally {
+      this.refreshing = undefined
+    }
+  }
+
+  private async replaceSession(): Promise<boolean> {
+    const old = this.session
+    let next: ServerHttp2Session
+    try {
+      next = await this.dial()
+    } catch (e) {
+      // Stopped meanwhile: not a failure worth a warning.
+      this.log[this.running ? 'warn' : 'debug']('TunnelRefreshFailed', { error: (e as Error).message })
+      return false
+    }
+    if (!this.running) {
+      next.destroy()
+      return false
+    }
+    this.session = next
+    this.replaced?.()
+    if (old) this.retire(old)
+    this.log.info('TunnelRefreshed', {})
+    this.emit('refreshed')
+    return true
+  }
+
+  /** GOAWAY to a replaced session: no new streams; those in flight finish or are cut at the grace period. */
+  private retire(s: ServerHttp2Session): void {
+    if (s.destroyed) return
+    this.retiring.add(s)
+    const timer = setTimeout(() => s.destroy(), this.opts.retireGraceMs ?? 60_000)
+    timer.unref()
+    s.once('close', () => {
+      clearTimeout(timer)
+      this.retiring.delete(s)
+    })
+    s.close()
   }
 
   private wake: (() => void) | undefined
@@ -144,14 +222,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
       const started = Date.now()
       try {
         const session = await this.dial()
+        this.session = session
+        if (!this.running) session.close()
         this.emit('connected')
-        error = await new Promise<Error | undefined>((resolve) => {
-          let err: Error | undefined
-          session.on('error', (e) => {
-            err ??= e
-          })
-          session.once('close', () => resolve(err))
-        })
+        error = await this.whenDown()
         this.session = undefined
         const lastedMs = Date.now() - started
         this.backoff.connectionEnded(lastedMs)
@@ -178,8 +252,46 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
     }
   }
 
-  /** One attempt: TLS, upgrade, HTTP/2 handshake. Resolves with the live session. */
+  /**
+   * Resolves (with the error that closed it, if any) when the tunnel is down: the current
+   * session closed and no refresh replaced it. A session retired by refresh() closing is not a
+   * disconnection; its successor is watched from the moment it takes over.
+   */
+  private async whenDown(): Promise<Error | undefined> {
+    for (;;) {
+      const session = this.session
+      if (!session) return undefined
+      await new Promise<void>((resolve) => {
+        this.replaced = resolve
+        void whenClosed(session).then(resolve)
+      })
+      this.replaced = undefined
+      if (this.session !== session) continue
+      // Closed: a refresh under way may be about to replace it (the hub may drop the old one first).
+      await this.refreshing
+      if (this.session === session) return this.errors.get(session)
+    }
+  }
+
+  /** One attempt (see attempt()); stop() can cut it short meanwhile. */
   private async dial(): Promise<ServerHttp2Session> {
+    let abort = () => {}
+    const cancel = () => abort()
+    this.pending.add(cancel)
+    try {
+      return await this.attempt((a) => {
+        abort = a
+      })
+    } finally {
+      this.pending.delete(cancel)
+    }
+  }
+
+  /**
+   * TLS, upgrade, HTTP/2 handshake. Resolves with the live session. `onAbort` is given what
+   * stops the attempt at each stage: the request, then the upgraded socket.
+   */
+  private async attempt(onAbort: (abort: () => void) => void): Promise<ServerHttp2Session> {
     const credential = typeof this.opts.credential === 'function' ? await this.opts.credential() : this.opts.credential
     const url = new URL(this.opts.hubURL)
     const timeoutMs = this.opts.connectTimeoutMs ?? 10_000
@@ -204,7 +316,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
         () => req.destroy(new TunnelError('ETIMEDOUT', `no tunnel upgrade within ${timeoutMs} ms`)),
         timeoutMs,
       )
-      this.pending = { abort: () => req.destroy(new TunnelError('ETUNNELSTOPPED', 'the tunnel client stopped')) }
+      onAbort(() => req.destroy(new TunnelError('ETUNNELSTOPPED', 'the tunnel client stopped')))
       req.once('error', (e) => {
         clearTimeout(timer)
         reject(e)
@@ -243,7 +355,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
       })
       req.end()
     })
-    this.pending = { abort: () => socket.destroy() }
+    onAbort(() => socket.destroy())
     if (!this.running) {
       socket.destroy()
       throw new TunnelError('ETUNNELSTOPPED', 'the tunnel client stopped')
@@ -251,7 +363,10 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
     socket.setNoDelay(true)
     socket.setKeepAlive(true, 30_000)
     const session = performServerHandshake(socket, http2SessionOptions(this.limits))
-    session.on('error', (e) => this.log.debug('TunnelSessionError', { error: e.message }))
+    session.on('error', (e) => {
+      this.log.debug('TunnelSessionError', { error: e.message })
+      if (!this.errors.has(session)) this.errors.set(session, e)
+    })
     session.on('stream', (stream, headers) => this.onStream(stream, headers))
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -268,15 +383,12 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
         resolve()
       })
     })
-    this.pending = undefined
     try {
       session.setLocalWindowSize(this.limits.sessionWindowBytes)
     } catch {
       // closing already: the caller sees 'close'
     }
     startKeepalive(session, this.keepalive)
-    this.session = session
-    if (!this.running) session.close()
     this.log.info('TunnelConnected', {})
     return session
   }

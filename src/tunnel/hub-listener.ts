@@ -33,6 +33,12 @@ export interface TunnelAuthRequest {
   remoteAddress?: string
 }
 
+/** Who a tunnel is for, and on what grant (TunnelSession.grant); never the credential itself. */
+export interface TunnelGrant {
+  cluster: string
+  grant: string
+}
+
 /** Thrown by an authenticator to refuse a tunnel: 401 (unknown/expired credential) or 403. */
 export class TunnelAuthError extends Error {
   readonly status: 401 | 403
@@ -51,9 +57,10 @@ export interface TunnelListenerOptions {
   /**
    * Maps a credential to the cluster it belongs to, or rejects (TunnelAuthError for 401/403;
    * any other error answers 503 so the agent retries later). A credential of another cluster
-   * than the one claimed is refused with 403 by the listener.
+   * than the one claimed is refused with 403 by the listener. May also name the grant (e.g.
+   * the credential's id) the session carries, for whoever retires tunnels whose grant lapsed.
    */
-  authenticate: (req: TunnelAuthRequest) => Promise<string>
+  authenticate: (req: TunnelAuthRequest) => Promise<string | TunnelGrant>
   /** Serves every request that is not a tunnel upgrade (default: 404). */
   onRequest?: (req: IncomingMessage, res: ServerResponse) => void
   limits?: Partial<TunnelLimits>
@@ -234,9 +241,9 @@ export class TunnelListener {
     }
     const remoteAddress = socket.remoteAddress
     const log = this.log.with({ cluster: claimed, agent: agentId, remote: remoteAddress })
-    let cluster: string
+    let granted: string | TunnelGrant
     try {
-      cluster = await withTimeout(
+      granted = await withTimeout(
         this.opts.authenticate({ credential, cluster: claimed, agentId, remoteAddress }),
         this.timeoutMs,
         'authentication',
@@ -251,6 +258,8 @@ export class TunnelListener {
       }
       return
     }
+    const cluster = typeof granted === 'string' ? granted : granted.cluster
+    const grant = typeof granted === 'string' ? undefined : granted.grant
     if (cluster !== claimed) {
       log.info('TunnelRefused', { status: 403, reason: 'credential of another cluster' })
       refuse(socket, 403, `the credential does not belong to cluster ${claimed}`)
@@ -269,6 +278,7 @@ export class TunnelListener {
         TunnelSession.open(socket, {
           cluster,
           agentId,
+          grant,
           remoteAddress,
           limits: this.opts.limits,
           keepalive: this.opts.keepalive,

@@ -21,6 +21,9 @@ export interface TunnelRegistryEvents {
   removed: [session: TunnelSession, error: Error | undefined]
 }
 
+/** How long streams in flight on a retired tunnel may go on (a watch, an exec) before it is destroyed. */
+export const RETIRE_GRACE_MS = 60_000
+
 export class TunnelRegistry extends EventEmitter<TunnelRegistryEvents> {
   private readonly byCluster = new Map<string, Set<TunnelSession>>()
   private turn = 0
@@ -34,12 +37,14 @@ export class TunnelRegistry extends EventEmitter<TunnelRegistryEvents> {
       set = new Set()
       this.byCluster.set(session.cluster, set)
     }
-    // The same agent instance dialled again: its old tunnel is stale (the agent holds one at a
-    // time), even if our PINGs have not found out yet. Close it so nothing is routed into it.
+    // The same agent instance dialled again: it lost its old tunnel (even if our PINGs have not
+    // found out yet) or refreshed it with a rotated credential. Either way nothing new is routed
+    // into the old one; streams in flight on it may finish (retire), and a dead one is destroyed
+    // by its keepalive anyway.
     for (const old of set) {
       if (old.agentId === session.agentId) {
         set.delete(old)
-        old.destroy(new TunnelError('ETUNNELREPLACED', 'the agent opened a new tunnel'))
+        old.retire(new TunnelError('ETUNNELREPLACED', 'the agent opened a new tunnel'), RETIRE_GRACE_MS)
         this.emit('removed', old, undefined)
       }
     }
@@ -98,6 +103,22 @@ export class TunnelRegistry extends EventEmitter<TunnelRegistryEvents> {
    */
   createAgent(cluster: string, opts: TunnelAgentOptions = {}): TunnelAgent {
     return new TunnelAgent(() => this.connect(cluster), opts)
+  }
+
+  /**
+   * Retires (GOAWAY, then destroy after graceMs) every live session the predicate picks: the
+   * hub's sweep of tunnels whose credential expired or was rotated out. Returns how many.
+   */
+  retireWhere(pick: (session: TunnelSession) => boolean, reason: string, graceMs = RETIRE_GRACE_MS): number {
+    let n = 0
+    for (const cluster of this.clusters()) {
+      for (const s of this.sessions(cluster)) {
+        if (!s.alive || !pick(s)) continue
+        s.retire(new TunnelError('ETUNNELCLOSED', reason), graceMs)
+        n++
+      }
+    }
+    return n
   }
 
   /** Closes every tunnel of a cluster at once (its credential was revoked, or it was deleted). */

@@ -25,6 +25,11 @@ export interface TunnelSessionInfo {
   /** The agent instance (pod name or random id) that opened the tunnel. */
   agentId: string
   remoteAddress?: string
+  /**
+   * What authorized the tunnel (the hub: the cluster credential's id, never its secret), so the
+   * tunnel can be retired once that no longer holds (expired, rotated out, revoked).
+   */
+  grant?: string
 }
 
 export interface OpenSessionOptions extends TunnelSessionInfo {
@@ -38,6 +43,7 @@ export class TunnelSession extends EventEmitter<{ close: [error: Error | undefin
   readonly cluster: string
   readonly agentId: string
   readonly remoteAddress: string | undefined
+  readonly grant: string | undefined
   readonly connectedAt = Date.now()
   private readonly h2: ClientHttp2Session
   private readonly maxStreams: number
@@ -50,6 +56,7 @@ export class TunnelSession extends EventEmitter<{ close: [error: Error | undefin
     this.cluster = info.cluster
     this.agentId = info.agentId
     this.remoteAddress = info.remoteAddress
+    this.grant = info.grant
     this.maxStreams = maxStreams
     h2.once('close', () => this.emit('close', this.closeError))
   }
@@ -146,6 +153,19 @@ export class TunnelSession extends EventEmitter<{ close: [error: Error | undefin
   /** Graceful close: GOAWAY, existing streams finish, no new ones. */
   close(): void {
     if (this.alive) this.h2.close()
+  }
+
+  /**
+   * Takes the session out of service: GOAWAY at once (no new streams), streams in flight may
+   * finish (a watch, an exec) until `graceMs`, then it is destroyed with `error`.
+   */
+  retire(error: Error, graceMs: number): void {
+    if (this.h2.destroyed) return
+    this.closeError ??= error
+    this.close()
+    const timer = setTimeout(() => this.destroy(), graceMs)
+    timer.unref()
+    this.h2.once('close', () => clearTimeout(timer))
   }
 
   /** Closes at once; streams in flight fail. */

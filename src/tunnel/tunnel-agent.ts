@@ -52,6 +52,9 @@ export class TunnelAgent extends Agent {
 
   override keepSocketAlive(socket: Duplex): boolean {
     if (socket.destroyed || !socket.writable) return false
+    // A stream of a tunnel that is closing (retired: GOAWAY) finishes its request and goes, so
+    // the tunnel can close once its streams are done instead of being kept busy by reuse.
+    if ((socket as Duplex & { session?: { closed: boolean } }).session?.closed) return false
     ;(socket as Duplex & { setTimeout(ms: number): void }).setTimeout(this.idleTimeoutMs)
     return true
   }

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test'
 import { resources } from '../../src/client/client.ts'
 import { bootstrapSecret } from '../../src/hub/registration/records.ts'
 import { hashSecret } from '../../src/hub/tokens/token.ts'
+import { type Clock, realClock } from '../../src/util/clock.ts'
 import {
   clusterEvents,
   getCluster,
@@ -287,6 +288,47 @@ describe('registered clusters', { concurrency: false }, () => {
     // Bad usage is exit code 2.
     out = await runFlotilla(['cluster', 'register', 'r7', '--hub-kubeconfig', hub.adminKubeconfig, '-o', 'json'])
     assert.equal(out.code, 2)
+  })
+})
+
+describe('tunnels outlive no credential', () => {
+  it('a tunnel is retired once its credential is rotated out; the new credential keeps serving', async () => {
+    // The hub's clock runs ahead on demand: past the 5-minute overlap a rotated-out credential
+    // has, without waiting for it.
+    let ahead = 0
+    const clock: Clock = { now: () => Date.now() + ahead, setTimeout: realClock.setTimeout }
+    const hub = await startTestHub({ clock, tunnelSweepIntervalMs: 100 })
+    const sim = await startTestSim({ name: 'sweep', nodes: 1 })
+    const started: SimAgent[] = []
+    try {
+      await createRegisteredCluster(hub, 's1')
+      const first = await credentialFor(hub, 's1')
+      const rotated = await exchange(hub, first, 's1', 's1-a')
+      assert.equal(rotated.status, 201, JSON.stringify(rotated.body))
+      started.push(startSimAgent(hub, 's1', sim, first, { agentId: 's1-old' }))
+      started.push(startSimAgent(hub, 's1', sim, rotated.body.credential as string, { agentId: 's1-new' }))
+      const alive = () =>
+        hub.tunnels
+          .sessions('s1')
+          .filter((s) => s.alive)
+          .map((s) => s.agentId)
+          .sort()
+      await eventually(() => alive().length === 2, { what: 'both tunnels' })
+      // Within the overlap both serve, sweep after sweep.
+      await new Promise((r) => setTimeout(r, 400))
+      assert.deepEqual(alive(), ['s1-new', 's1-old'])
+      ahead = 6 * 60_000
+      // Retired (GOAWAY), and the old agent's redial with the same credential is refused.
+      await eventually(() => started[0].rejections.includes(401), { what: 'the old credential refused' })
+      assert.deepEqual(alive(), ['s1-new'])
+      const res = await hub.request('/apis/platform.flotilla.dev/v1alpha1/clusters/s1/proxy/api/v1/nodes')
+      assert.equal(res.status, 200)
+    } finally {
+      await Promise.all(started.map((a) => a.stop()))
+      await closeRegistrationHelpers(hub)
+      await sim.dispose()
+      await hub.dispose()
+    }
   })
 })
 

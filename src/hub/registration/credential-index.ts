@@ -43,6 +43,12 @@ export class CredentialIndex {
     return this.tokens.get(CredentialIndex.key(kind, id))
   }
 
+  /** Whether the cluster credential with this id is still known and unexpired (tunnel sweeps). */
+  credentialValid(id: string, now: number): boolean {
+    const t = this.get('credential', id)
+    return t !== undefined && t.expiresAt > now
+  }
+
   /** Checks a presented bearer token: well-formed, known, matching hash, unused, unexpired. */
   lookup(presented: string, now: number): Lookup {
     const p = parseRegistrationToken(presented)

@@ -29,7 +29,7 @@ import {
 } from '../../machinery/errors.ts'
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
-import { TunnelAuthError, type TunnelAuthRequest } from '../../tunnel/hub-listener.ts'
+import { TunnelAuthError, type TunnelAuthRequest, type TunnelGrant } from '../../tunnel/hub-listener.ts'
 import { AGENT_ID_PATTERN, CLUSTER_NAME_PATTERN } from '../../tunnel/protocol.ts'
 import type { Clock } from '../../util/clock.ts'
 import type { CredentialIndex, IndexedToken } from './credential-index.ts'
@@ -294,7 +294,7 @@ export class CredentialService {
   }
 
   /** The tunnel listener's authenticate: a cluster credential → its cluster. */
-  authenticate = async (req: TunnelAuthRequest): Promise<string> => {
+  authenticate = async (req: TunnelAuthRequest): Promise<TunnelGrant> => {
     const wait = this.opts.limiter.blockedFor(req.remoteAddress)
     // Not a TunnelAuthError: the listener answers 503 with Retry-After, and the agent backs off.
     if (wait > 0) throw new Error('too many failed attempts from this address')
@@ -312,6 +312,7 @@ export class CredentialService {
     }
     const problem = registrationProblem(this.opts.cluster(req.cluster), req.cluster)
     if (problem) throw new TunnelAuthError(403, problem)
-    return found.token.cluster
+    // The credential's id (not its secret) rides on the session, for the expiry sweep.
+    return { cluster: found.token.cluster, grant: found.token.id }
   }
 }

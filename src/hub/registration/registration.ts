@@ -1,7 +1,8 @@
 // Registration, assembled (docs/registration.md): the credential index, the agent port's
 // credential endpoint and tunnel authentication, the `clusters/registration` connector, and
 // revocation — a deleted credentials Secret, a deleted Cluster, or a Cluster no longer in
-// Register mode closes the cluster's tunnels at once. start() must finish before the agent port
+// Register mode closes the cluster's tunnels at once; a tunnel whose own credential expired or
+// was rotated out is retired by a periodic sweep. start() must finish before the agent port
 // opens, so a restarted hub never refuses a valid credential it has not indexed yet.
 
 import { clusterResource } from '../../apis/platform/cluster.ts'
@@ -28,6 +29,8 @@ export interface HubRegistrationOptions {
   caCert: string
   agentURL: () => string | undefined
   limits?: FailureLimiterOptions
+  /** How often tunnels are checked against their credential's expiry (default 15 s). */
+  sweepIntervalMs?: number
 }
 
 export interface HubRegistration {
@@ -81,11 +84,29 @@ export function hubRegistration(opts: HubRegistrationOptions): HubRegistration {
     delete: (obj) => close(obj.metadata.name ?? '', `cluster ${obj.metadata.name} was deleted`),
   })
 
+  // A tunnel lives no longer than the credential it was opened with: one rotated out (its expiry
+  // cut to the overlap) or expired is retired, and what is still running on it (a watch) is cut
+  // at the next sweep. The agent refreshed its tunnel when it rotated (long before); a copy of
+  // an old credential keeps nothing open.
+  const sweepIntervalMs = opts.sweepIntervalMs ?? 15_000
+  const sweep = () => {
+    const now = opts.clock.now()
+    const retired = opts.registry.retireWhere(
+      (s) => s.grant !== undefined && !index.credentialValid(s.grant, now),
+      'the cluster credential of this tunnel expired or was rotated out',
+      sweepIntervalMs,
+    )
+    if (retired > 0) log.info('TunnelsRetired', { tunnels: retired, reason: 'credential expired or rotated out' })
+  }
+  let sweeper: NodeJS.Timeout | undefined
+
   return {
     index,
     authenticate: service.authenticate,
     onRequest: service.onRequest,
     async start(connectors) {
+      sweeper = setInterval(sweep, sweepIntervalMs)
+      sweeper.unref()
       clusters.start()
       await Promise.all([clusters.synced, index.start(opts.client, opts.namespace, log)])
       connectors.set(
@@ -101,6 +122,7 @@ export function hubRegistration(opts: HubRegistrationOptions): HubRegistration {
       )
     },
     stop() {
+      clearInterval(sweeper)
       clusters.stop()
       index.stop()
     },

@@ -2,8 +2,8 @@
 //
 // Writes run synchronously inside the open transaction as they are called (so CAS checks see
 // earlier writes of the batch and revisions follow call order), but nobody learns the outcome
-// until the batch is durable (its COMMIT returned and, with a WalSync, the WAL was synced): successes, logical failures (Conflict, KeyExists...) and
-// build() errors are all settled after the commit. A logical failure may have been decided
+// until the batch is durable (its COMMIT returned and, with a WalSync, the WAL was synced):
+// successes, logical failures (Conflict, KeyExists...) and build() errors are all settled then. A logical failure may have been decided
 // against an earlier write of the same batch; if that batch then fails to commit, the honest
 // answer is Unavailable, not the error computed against state that never became durable.
 
