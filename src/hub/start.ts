@@ -24,6 +24,7 @@ import { ClusterController } from './clusters/cluster-controller.ts'
 import { MemberDirectory } from './members/directory.ts'
 import { clusterProxyConnector } from './proxy/connector.ts'
 import { ensurePlatformRoles } from './rbac/platform-roles.ts'
+import type { FailureLimiterOptions } from './registration/limiter.ts'
 import { hubRegistration } from './registration/registration.ts'
 import { hubAccessTokens } from './tokens/tokens.ts'
 
@@ -62,6 +63,8 @@ export interface HubOptions {
   clusterAccessTimeoutMs?: number
   /** How often tunnels are checked against their credential's expiry (default 15 s; tests). */
   tunnelSweepIntervalMs?: number
+  /** Failed agent-port authentications allowed per address (default 60 a minute; tests). */
+  agentFailureLimits?: FailureLimiterOptions
 }
 
 export interface Hub {
@@ -134,6 +137,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     caCert: pki.caCert,
     agentURL: () => agentURL,
     sweepIntervalMs: opts.tunnelSweepIntervalMs,
+    limits: opts.agentFailureLimits,
   })
   await registration.start(connectors)
   const clusters = new ClusterController({

@@ -332,6 +332,38 @@ describe('tunnels outlive no credential', () => {
   })
 })
 
+describe('the agent port failure budget', () => {
+  it('an address over its budget is told to retry later, yet valid credentials from it get through', async () => {
+    // One address for everyone, as behind a NAT: a misbehaving agent must not lock out the rest.
+    const hub = await startTestHub({ agentFailureLimits: { maxFailures: 3 } })
+    const sim = await startTestSim({ name: 'nat', nodes: 1 })
+    const started: SimAgent[] = []
+    const bogus = `flc_${'a'.repeat(16)}.${'b'.repeat(43)}`
+    try {
+      await createRegisteredCluster(hub, 'n1')
+      const cred = await credentialFor(hub, 'n1')
+      for (let i = 0; i < 3; i++) assert.equal((await exchange(hub, bogus, 'n1', 'bad')).status, 401)
+      const blocked = await exchange(hub, bogus, 'n1', 'bad')
+      assert.equal(blocked.status, 429)
+      const rotated = await exchange(hub, cred, 'n1', 'n1-a')
+      assert.equal(rotated.status, 201, JSON.stringify(rotated.body))
+      started.push(startSimAgent(hub, 'n1', sim, rotated.body.credential as string, { agentId: 'good' }))
+      started.push(startSimAgent(hub, 'n1', sim, bogus, { agentId: 'bad' }))
+      await eventually(() => started[1].rejections.includes(503), { what: 'the bad agent told to retry later' })
+      await waitForPhase(hub, 'n1', 'Running', 10_000)
+      assert.deepEqual(
+        hub.tunnels.sessions('n1').map((s) => s.agentId),
+        ['good'],
+      )
+    } finally {
+      await Promise.all(started.map((a) => a.stop()))
+      await closeRegistrationHelpers(hub)
+      await sim.dispose()
+      await hub.dispose()
+    }
+  })
+})
+
 describe('hub restart', () => {
   it('agents come back without registering again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-hub-restart-'))

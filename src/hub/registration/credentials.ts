@@ -132,8 +132,6 @@ export class CredentialService {
     if (path !== CREDENTIALS_PATH) throw notFound({ group: '', resource: '' }, path)
     if (req.method !== 'POST') throw methodNotAllowed(`only POST is allowed on ${CREDENTIALS_PATH}`)
     const remote = req.socket.remoteAddress
-    const wait = this.opts.limiter.blockedFor(remote)
-    if (wait > 0) throw tooManyRequests('too many failed attempts from this address; retry later', wait)
     const presented = bearer(req)
     if (!presented) throw unauthorized('a bootstrap token or cluster credential is required')
     const body = await readSmallBody(req)
@@ -191,18 +189,34 @@ export class CredentialService {
     )
   }
 
-  /** The presented token, valid and of `cluster`; 401/403 otherwise (counted as failures). */
+  /**
+   * The presented token, valid and of `cluster`; 401/403 otherwise, counted as failures of the
+   * address, or 429 once it has failed too often (see refuse()).
+   */
   private check(presented: string, cluster: string, remote: string | undefined): IndexedToken {
     const found = this.opts.index.lookup(presented, this.opts.clock.now())
-    if (!found.ok) {
-      this.opts.limiter.fail(remote)
-      throw unauthorized(found.why)
-    }
+    if (!found.ok) throw this.refuse(remote, unauthorized(found.why))
     if (found.token.cluster !== cluster) {
-      this.opts.limiter.fail(remote)
-      throw forbidden(`the token does not belong to cluster ${cluster}`)
+      throw this.refuse(remote, forbidden(`the token does not belong to cluster ${cluster}`))
     }
     return found.token
+  }
+
+  /**
+   * A refusal, counted against the address; once the address is over its failure budget, the
+   * answer becomes "retry later" instead (429 here, 503 on the tunnel path), so the client backs
+   * off. Only failures are limited: a valid token is always accepted (checking one is a map
+   * lookup and a hash), so agents behind the same NAT as a misbehaving one are never locked out.
+   */
+  private refuse(remote: string | undefined, refusal: Error): Error {
+    const wait = this.opts.limiter.blockedFor(remote)
+    if (wait > 0) {
+      return refusal instanceof TunnelAuthError
+        ? new Error('too many failed attempts from this address') // the listener answers 503 + Retry-After
+        : tooManyRequests('too many failed attempts from this address; retry later', wait)
+    }
+    this.opts.limiter.fail(remote)
+    return refusal
   }
 
   /** Marks the bootstrap token used; 401 when someone else used it first. */
@@ -295,20 +309,16 @@ export class CredentialService {
 
   /** The tunnel listener's authenticate: a cluster credential → its cluster. */
   authenticate = async (req: TunnelAuthRequest): Promise<TunnelGrant> => {
-    const wait = this.opts.limiter.blockedFor(req.remoteAddress)
-    // Not a TunnelAuthError: the listener answers 503 with Retry-After, and the agent backs off.
-    if (wait > 0) throw new Error('too many failed attempts from this address')
     const found = this.opts.index.lookup(req.credential, this.opts.clock.now())
     if (!found.ok || found.token.kind !== 'credential') {
-      this.opts.limiter.fail(req.remoteAddress)
-      throw new TunnelAuthError(
-        401,
-        found.ok ? 'a bootstrap token cannot open a tunnel; exchange it for a cluster credential' : found.why,
-      )
+      const why = found.ok ? 'a bootstrap token cannot open a tunnel; exchange it for a cluster credential' : found.why
+      throw this.refuse(req.remoteAddress, new TunnelAuthError(401, why))
     }
     if (found.token.cluster !== req.cluster) {
-      this.opts.limiter.fail(req.remoteAddress)
-      throw new TunnelAuthError(403, `the credential does not belong to cluster ${req.cluster}`)
+      throw this.refuse(
+        req.remoteAddress,
+        new TunnelAuthError(403, `the credential does not belong to cluster ${req.cluster}`),
+      )
     }
     const problem = registrationProblem(this.opts.cluster(req.cluster), req.cluster)
     if (problem) throw new TunnelAuthError(403, problem)
