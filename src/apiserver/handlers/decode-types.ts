@@ -83,25 +83,25 @@ export interface TypeMismatch {
 
 /** The decode error for the first value of the wrong type in `obj`, if any. */
 export function firstTypeError(obj: unknown, schema: Schema | undefined, rootStruct: string): TypeMismatch | undefined {
-  const walk = (
-    v: unknown,
-    s: Schema | undefined,
-    path: string[],
-    struct: string,
-    at: string,
-  ): TypeMismatch | undefined => {
+  // Where the walk is, kept as two stacks and turned into strings only for the error: this runs
+  // on every write, and almost every write has no error.
+  const at: (string | number)[] = [] // keys and array indexes: "spec.containers[0].image"
+  const goPath: string[] = [] // struct field names only, for encoding/json's message
+  const walk = (v: unknown, s: Schema | undefined, struct: string): TypeMismatch | undefined => {
     if (v === null || v === undefined || !s || s['x-kubernetes-preserve-unknown-fields']) return undefined
     if (!fits(v, s)) {
       return {
-        message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${struct}.${path.join('.')} of type ${goType(s)}`,
-        at,
+        message: `json: cannot unmarshal ${jsonType(v)} into Go struct field ${struct}.${goPath.join('.')} of type ${goType(s)}`,
+        at: formatAt(at),
         expected: s['x-kubernetes-int-or-string'] ? 'int-or-string' : (s.type ?? 'any'),
         found: Array.isArray(v) ? 'array' : isPlainObject(v) ? 'object' : typeof v,
       }
     }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
-        const e = walk(v[i], s.items, path, struct, `${at}[${i}]`)
+        at.push(i)
+        const e = walk(v[i], s.items, struct)
+        at.pop()
         if (e) return e
       }
       return undefined
@@ -110,15 +110,26 @@ export function firstTypeError(obj: unknown, schema: Schema | undefined, rootStr
     // Fields of a struct are reported against that struct; map values against the map's field.
     const named = s.properties ? nameOf(s) : undefined
     const inner = named ? (named.split('.').pop() ?? struct) : struct
-    for (const [k, child] of Object.entries(v)) {
+    const ap = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined
+    for (const k of Object.keys(v)) {
       const prop = s.properties?.[k]
-      const ap = s.additionalProperties
-      const cs = prop ?? (typeof ap === 'object' ? ap : undefined)
+      const cs = prop ?? ap
       if (!cs) continue
-      const e = walk(child, cs, prop ? [...path, k] : path, prop ? inner : struct, at === '' ? k : `${at}.${k}`)
+      at.push(k)
+      if (prop) goPath.push(k)
+      const e = walk(v[k], cs, prop ? inner : struct)
+      if (prop) goPath.pop()
+      at.pop()
       if (e) return e
     }
     return undefined
   }
-  return walk(obj, schema, [], rootStruct, '')
+  return walk(obj, schema, rootStruct)
+}
+
+/** "spec.containers[0].image" from ["spec", "containers", 0, "image"]. */
+function formatAt(at: readonly (string | number)[]): string {
+  let out = ''
+  for (const x of at) out = typeof x === 'number' ? `${out}[${x}]` : out === '' ? x : `${out}.${x}`
+  return out
 }

@@ -85,13 +85,23 @@ export const MAX_DEPTH = 10_000
 
 /** Throws 400 when a decoded document nests deeper than MAX_DEPTH (checked without recursion). */
 export function checkDepth(value: unknown): void {
-  const stack: [unknown, number][] = [[value, 1]]
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!
-    if (typeof v !== 'object' || v === null) continue
+  // Two parallel stacks rather than a [value, depth] pair per node: this runs on every write.
+  const values: object[] = []
+  const depths: number[] = []
+  if (typeof value === 'object' && value !== null) {
+    values.push(value)
+    depths.push(1)
+  }
+  while (values.length > 0) {
+    const v = values.pop() as Record<string, unknown> | unknown[]
+    const depth = depths.pop() as number
     if (depth > MAX_DEPTH) throw badRequest(`the body of the request is nested more than ${MAX_DEPTH} levels deep`)
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    const children = Array.isArray(v) ? v : Object.values(v)
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) {
+        values.push(child)
+        depths.push(depth + 1)
+      }
     }
   }
 }
