@@ -65,7 +65,11 @@ class CheckpointThread {
 
   private start(): Worker {
     if (this.worker !== undefined) return this.worker
-    const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url))
+    // Small heap limits: the worker only relays PRAGMA results (beyond them it dies, and the
+    // writer checkpoints itself).
+    const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    })
     worker.on('message', (msg: CheckpointReply) => this.clients.get(msg.id)?.onReply(msg))
     const lost = (reason: string) => {
       if (this.worker !== worker) return
