@@ -80,6 +80,9 @@ export async function startApiServer(opts: StartOptions): Promise<RunningApiServ
   const storage = openStorage(opts.dataDir, {
     sync: opts.sync ?? 'full',
     historyRetention: opts.historyRevisions ? { revisions: opts.historyRevisions } : undefined,
+    // What storage reports has no caller to go to: failed watch handlers, rolled-back batches,
+    // background compaction, slow disks.
+    logger: (msg, fields) => opts.log.warn(msg, { component: 'storage', ...fields }),
   })
   const registry = new Registry(storage, opts.kinds ?? builtinKinds)
   const services = new ServiceAllocator(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR)

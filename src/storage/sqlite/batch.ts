@@ -50,6 +50,9 @@ export class Batch {
  */
 export type WriteOp<T> = (revision: number, batch: Batch) => { value: T; event?: WatchEvent }
 
+/** A batch waiting this long for its fdatasync is logged. */
+const SLOW_SYNC_MS = 200
+
 export interface CommitHooks {
   /** Right after each COMMIT (the checkpointer's cue). */
   committed?: () => void
@@ -181,8 +184,18 @@ export class GroupCommit {
     this.committedRev = this.headRev
     this.hooks.committed?.()
     const wal = this.hooks.walSync
-    if (wal === undefined) this.acknowledge(batch, undefined)
-    else wal.afterCommit((syncError) => this.acknowledge(batch, syncError))
+    if (wal === undefined) {
+      this.acknowledge(batch, undefined)
+      return
+    }
+    const committedAt = performance.now()
+    wal.afterCommit((syncError) => {
+      const ms = performance.now() - committedAt
+      // Every writer of the batch waited this long: worth an operator's attention.
+      if (ms >= SLOW_SYNC_MS)
+        this.logger('storage waited long for the disk', { ms: Math.round(ms), ops: batch.ops.length })
+      this.acknowledge(batch, syncError)
+    })
   }
 
   /** Resolves once every committed batch has been acknowledged. */

@@ -39,6 +39,8 @@ const CHECKPOINT_DELAY_MS = 50
 const AUTO_CHECKPOINT_PAGES = 1000
 /** Writes are never held back longer than this, whatever the worker does. */
 const HOLD_LIMIT_MS = 1000
+/** A tail checkpoint holding writes this long is logged. */
+const SLOW_HOLD_MS = 200
 /** How long close() waits for the worker to let go of the database. */
 const CLOSE_TIMEOUT_MS = 2000
 
@@ -102,6 +104,7 @@ export class Checkpointer {
   /** Set while a tail checkpoint holds writes back. */
   private releaseWrites: (() => void) | undefined
   private holdTimer: NodeJS.Timeout | undefined
+  private heldSince = 0
   private closing: PromiseWithResolvers<void> | undefined
 
   /** holdWrites: GroupCommit.hold, called right after a COMMIT (so no transaction is open). */
@@ -191,6 +194,7 @@ export class Checkpointer {
   private checkpoint(releaseWrites: (() => void) | undefined): void {
     this.inFlight = true
     this.releaseWrites = releaseWrites
+    this.heldSince = performance.now()
     if (releaseWrites !== undefined) this.holdTimer = setTimeout(() => this.release(), HOLD_LIMIT_MS)
     thread.send({ type: 'checkpoint', id: this.id })
   }
@@ -198,8 +202,11 @@ export class Checkpointer {
   private release(): void {
     clearTimeout(this.holdTimer)
     const release = this.releaseWrites
+    if (release === undefined) return
     this.releaseWrites = undefined
-    release?.()
+    const ms = performance.now() - this.heldSince
+    if (ms >= SLOW_HOLD_MS) this.logger('storage held writes long for a checkpoint', { ms: Math.round(ms) })
+    release()
   }
 
   /** The worker is gone for this database: the writer checkpoints itself from now on. */
