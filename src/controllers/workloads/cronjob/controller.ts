@@ -113,6 +113,9 @@ class CronJobController {
     if (!cached) return
     const cj = structuredClone(cached)
     const jobs = this.jobsByOwner.get(cj.metadata.uid ?? '').filter((j) => controllerRefOf(j)?.kind === 'CronJob')
+    // The next run is due relative to the moment this sync looked at the clock, not to when its
+    // writes are done (a fake clock may even have jumped past it meanwhile).
+    const syncedAt = this.rt.clock.now()
     const { requeueAfter, update } = await this.syncCronJob(cj, jobs)
     const cleaned = await this.cleanupFinishedJobs(cj, jobs)
     if (update || cleaned) {
@@ -133,7 +136,7 @@ class CronJobController {
         }
       }
     }
-    if (requeueAfter !== undefined) this.rt.enqueueAfter(key, requeueAfter)
+    if (requeueAfter !== undefined) this.rt.enqueueAt(key, syncedAt + requeueAfter)
   }
 
   private active(cj: KubeObject): ActiveRef[] {

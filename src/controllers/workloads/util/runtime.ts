@@ -56,18 +56,24 @@ export class ControllerRuntime implements RunningController {
 
   /** Queues `key` again after `ms` of the controller's clock (an earlier request wins). */
   enqueueAfter(key: string, ms: number): void {
+    this.enqueueAt(key, this.clock.now() + Math.max(0, ms))
+  }
+
+  /**
+   * Queues `key` again at time `at` of the controller's clock, at once if that has passed. For a
+   * sync that computed its next deadline from the time it started: the clock may have moved on
+   * while it awaited its writes.
+   */
+  enqueueAt(key: string, at: number): void {
     if (this.stopped) return
-    const at = this.clock.now() + Math.max(0, ms)
+    const ms = Math.max(0, at - this.clock.now())
     const cur = this.timers.get(key)
     if (cur && cur.at <= at) return
     cur?.cancel()
-    const cancel = this.clock.setTimeout(
-      () => {
-        this.timers.delete(key)
-        this.enqueue(key)
-      },
-      Math.max(0, ms),
-    )
+    const cancel = this.clock.setTimeout(() => {
+      this.timers.delete(key)
+      this.enqueue(key)
+    }, ms)
     this.timers.set(key, { at, cancel })
   }
 
