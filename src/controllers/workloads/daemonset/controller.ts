@@ -288,7 +288,7 @@ class DaemonSetController {
             const bkey = `${keyOf(ds)}/${nodeName}`
             const b = this.failedBackoff.get(bkey)
             if (b && t < b.at + b.delay) {
-              this.rt.enqueueAfter(keyOf(ds), b.at + b.delay - t)
+              this.rt.enqueueAt(keyOf(ds), b.at + b.delay)
               continue
             }
             this.failedBackoff.set(bkey, {

@@ -292,7 +292,7 @@ class JobController {
           t,
         )
       } else if (typeof deadline === 'number' && !suspended && !Number.isNaN(startMs)) {
-        this.rt.enqueueAfter(key, startMs + deadline * 1000 - t)
+        this.rt.enqueueAt(key, startMs + deadline * 1000)
       }
     }
 

@@ -60,7 +60,7 @@ class TTLAfterFinishedController {
     const expireAt = finished + ttl * 1000
     const now = this.rt.clock.now()
     if (now < expireAt) {
-      this.rt.enqueueAfter(key, expireAt - now)
+      this.rt.enqueueAt(key, expireAt)
       return
     }
     // Re-read: the TTL may have changed since the cache saw it.
@@ -74,7 +74,7 @@ class TTLAfterFinishedController {
     const freshTtl = rec(fresh.spec).ttlSecondsAfterFinished
     if (typeof freshTtl !== 'number' || fresh.metadata.deletionTimestamp) return
     if (now < finished + freshTtl * 1000) {
-      this.rt.enqueueAfter(key, finished + freshTtl * 1000 - now)
+      this.rt.enqueueAt(key, finished + freshTtl * 1000)
       return
     }
     try {
