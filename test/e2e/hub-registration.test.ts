@@ -291,16 +291,32 @@ describe('registered clusters', { concurrency: false }, () => {
   })
 })
 
+/** A hub of its own and one sim for a test; the agents the test starts are stopped after it. */
+async function withOwnHub(
+  hubOpts: Parameters<typeof startTestHub>[0],
+  simName: string,
+  body: (hub: TestHub, sim: TestSim, started: SimAgent[]) => Promise<void>,
+): Promise<void> {
+  const hub = await startTestHub(hubOpts)
+  const sim = await startTestSim({ name: simName, nodes: 1 })
+  const started: SimAgent[] = []
+  try {
+    await body(hub, sim, started)
+  } finally {
+    await Promise.all(started.map((a) => a.stop()))
+    await closeRegistrationHelpers(hub)
+    await sim.dispose()
+    await hub.dispose()
+  }
+}
+
 describe('tunnels outlive no credential', () => {
   it('a tunnel is retired once its credential is rotated out; the new credential keeps serving', async () => {
     // The hub's clock runs ahead on demand: past the 5-minute overlap a rotated-out credential
     // has, without waiting for it.
     let ahead = 0
     const clock: Clock = { now: () => Date.now() + ahead, setTimeout: realClock.setTimeout }
-    const hub = await startTestHub({ clock, tunnelSweepIntervalMs: 100 })
-    const sim = await startTestSim({ name: 'sweep', nodes: 1 })
-    const started: SimAgent[] = []
-    try {
+    await withOwnHub({ clock, tunnelSweepIntervalMs: 100 }, 'sweep', async (hub, sim, started) => {
       await createRegisteredCluster(hub, 's1')
       const first = await credentialFor(hub, 's1')
       const rotated = await exchange(hub, first, 's1', 's1-a')
@@ -323,23 +339,15 @@ describe('tunnels outlive no credential', () => {
       assert.deepEqual(alive(), ['s1-new'])
       const res = await hub.request('/apis/platform.flotilla.dev/v1alpha1/clusters/s1/proxy/api/v1/nodes')
       assert.equal(res.status, 200)
-    } finally {
-      await Promise.all(started.map((a) => a.stop()))
-      await closeRegistrationHelpers(hub)
-      await sim.dispose()
-      await hub.dispose()
-    }
+    })
   })
 })
 
 describe('the agent port failure budget', () => {
   it('an address over its budget is told to retry later, yet valid credentials from it get through', async () => {
     // One address for everyone, as behind a NAT: a misbehaving agent must not lock out the rest.
-    const hub = await startTestHub({ agentFailureLimits: { maxFailures: 3 } })
-    const sim = await startTestSim({ name: 'nat', nodes: 1 })
-    const started: SimAgent[] = []
     const bogus = `flc_${'a'.repeat(16)}.${'b'.repeat(43)}`
-    try {
+    await withOwnHub({ agentFailureLimits: { maxFailures: 3 } }, 'nat', async (hub, sim, started) => {
       await createRegisteredCluster(hub, 'n1')
       const cred = await credentialFor(hub, 'n1')
       for (let i = 0; i < 3; i++) assert.equal((await exchange(hub, bogus, 'n1', 'bad')).status, 401)
@@ -355,12 +363,7 @@ describe('the agent port failure budget', () => {
         hub.tunnels.sessions('n1').map((s) => s.agentId),
         ['good'],
       )
-    } finally {
-      await Promise.all(started.map((a) => a.stop()))
-      await closeRegistrationHelpers(hub)
-      await sim.dispose()
-      await hub.dispose()
-    }
+    })
   })
 })
 
