@@ -24,6 +24,7 @@ import { startKeepalive } from './keepalive.ts'
 import {
   AGENT_ID_HEADER,
   CLUSTER_HEADER,
+  closeWithin,
   DEFAULT_KEEPALIVE,
   DEFAULT_LIMITS,
   http2SessionOptions,
@@ -32,6 +33,7 @@ import {
   TUNNEL_PROTOCOL,
   TunnelError,
   type TunnelLimits,
+  whenClosed,
 } from './protocol.ts'
 import { asSocket } from './socket-like.ts'
 
@@ -81,20 +83,6 @@ export class TunnelRejectedError extends TunnelError {
     super('ETUNNELREJECTED', `the hub refused the tunnel (HTTP ${status}): ${message}`)
     this.status = status
   }
-}
-
-/** Resolves when the session has closed. */
-function whenClosed(s: ServerHttp2Session): Promise<void> {
-  return new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))
-}
-
-/** GOAWAY, then destroyed if its streams have not finished within `ms`; resolves once closed. */
-async function closeWithin(s: ServerHttp2Session, ms: number): Promise<void> {
-  if (s.destroyed) return
-  s.close()
-  const timer = setTimeout(() => s.destroy(), ms)
-  await whenClosed(s)
-  clearTimeout(timer)
 }
 
 export class TunnelClient extends EventEmitter<TunnelClientEvents> {
@@ -205,13 +193,7 @@ export class TunnelClient extends EventEmitter<TunnelClientEvents> {
   private retire(s: ServerHttp2Session): void {
     if (s.destroyed) return
     this.retiring.add(s)
-    const timer = setTimeout(() => s.destroy(), this.opts.retireGraceMs ?? 60_000)
-    timer.unref()
-    s.once('close', () => {
-      clearTimeout(timer)
-      this.retiring.delete(s)
-    })
-    s.close()
+    void closeWithin(s, this.opts.retireGraceMs ?? 60_000).then(() => this.retiring.delete(s))
   }
 
   private wake: (() => void) | undefined

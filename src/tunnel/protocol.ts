@@ -9,7 +9,7 @@
 //    HTTP/1.1 bytes, which the agent serves with an ordinary http.Server.
 // Both peers use the same HTTP/2 limits, so a misbehaving peer meets the same walls either way.
 
-import type { Settings } from 'node:http2'
+import type { Http2Session, Settings } from 'node:http2'
 
 export const TUNNEL_PATH = '/tunnel/v1'
 export const TUNNEL_PROTOCOL = 'flotilla-tunnel/1'
@@ -94,4 +94,22 @@ export class TunnelError extends Error {
     super(message)
     this.code = code
   }
+}
+
+/** Resolves when the session has closed (at once if it is destroyed already). */
+export function whenClosed(s: Http2Session): Promise<void> {
+  return new Promise((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))
+}
+
+/**
+ * Graceful close on either end: GOAWAY (no new streams; those in flight may finish), then
+ * destroyed if still open after `graceMs`. Resolves once closed.
+ */
+export function closeWithin(s: Http2Session, graceMs: number): Promise<void> {
+  if (s.destroyed) return Promise.resolve()
+  const closed = whenClosed(s)
+  const timer = setTimeout(() => s.destroy(), graceMs)
+  timer.unref() // the session's own socket keeps the process alive meanwhile
+  s.close()
+  return closed.finally(() => clearTimeout(timer))
 }

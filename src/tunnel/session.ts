@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls'
 import { startKeepalive } from './keepalive.ts'
 import {
   CONNECT_AUTHORITY,
+  closeWithin,
   DEFAULT_KEEPALIVE,
   DEFAULT_LIMITS,
   http2SessionOptions,
@@ -162,10 +163,7 @@ export class TunnelSession extends EventEmitter<{ close: [error: Error | undefin
   retire(error: Error, graceMs: number): void {
     if (this.h2.destroyed) return
     this.closeError ??= error
-    this.close()
-    const timer = setTimeout(() => this.destroy(), graceMs)
-    timer.unref()
-    this.h2.once('close', () => clearTimeout(timer))
+    void closeWithin(this.h2, graceMs)
   }
 
   /** Closes at once; streams in flight fail. */

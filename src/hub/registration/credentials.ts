@@ -11,6 +11,7 @@
 // its sibling stored in the member. Nothing here logs a token; ids (the public half) are fine.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBody } from '../../apiserver/http/body.ts'
 import { type Client, resources } from '../../client/client.ts'
 import type { EventRecorder } from '../../controllers/workloads/util/events.ts'
 import type { Logger } from '../../log/logger.ts'
@@ -91,22 +92,15 @@ function writeStatus(res: ServerResponse, e: StatusError): void {
   res.end(JSON.stringify(e.status))
 }
 
-function readSmallBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY) {
-        reject(badRequest(`the request body must be at most ${MAX_BODY} bytes`))
-        req.destroy()
-        return
-      }
-      chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-  })
+/** The request body, at most MAX_BODY bytes: beyond, the connection goes (no need to drain it). */
+async function readSmallBody(req: IncomingMessage): Promise<Buffer> {
+  try {
+    return await readBody(req, MAX_BODY)
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 413)) throw e
+    req.destroy()
+    throw badRequest(`the request body must be at most ${MAX_BODY} bytes`)
+  }
 }
 
 export class CredentialService {
