@@ -48,6 +48,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'alloc-profile': { type: 'string' },
     phases: { type: 'string', default: 'create,list,rss,watch' },
     'watch-procs': { type: 'string' },
     'heap-snapshot': { type: 'string' },
@@ -121,6 +122,7 @@ const cfg: Config = { ...(flags.quick ? QUICK : FULL) }
 if (flags['watch-procs']) cfg.watchProcs = Math.max(1, Number(flags['watch-procs']))
 const phases = new Set(flags.phases.split(',').map((s) => s.trim()))
 const profileDir = flags.profile ? resolve(flags.profile) : undefined
+const allocDir = flags['alloc-profile'] ? resolve(flags['alloc-profile']) : undefined
 
 const log = (msg: string) => process.stdout.write(`  · ${msg}\n`)
 
@@ -204,6 +206,16 @@ function fmtWindow(w: Window, extraClientCpuS = 0): string {
 }
 
 async function withProfile<T>(server: ServerHandle, name: string, fn: () => Promise<T>): Promise<T> {
+  if (allocDir) {
+    await server.rpc.call({ type: 'alloc-start' })
+    try {
+      return await fn()
+    } finally {
+      const path = join(allocDir, `${name}.heapprofile`)
+      await server.rpc.call({ type: 'alloc-stop', path })
+      log(`allocation profile: ${path}`)
+    }
+  }
   if (!profileDir) return fn()
   await server.rpc.call({ type: 'profile-start' })
   try {
@@ -906,6 +918,7 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-'))
   const dataDir = join(runDir, 'server')
   if (profileDir) mkdirSync(profileDir, { recursive: true })
+  if (allocDir) mkdirSync(allocDir, { recursive: true })
   process.stdout.write(
     `Flotilla API server benchmark (${flags.quick ? 'quick' : 'full'}) — ${machine()} — ${new Date().toISOString()}\n`,
   )

@@ -45,6 +45,8 @@ export type ChildRequest =
   | { id: number; type: 'stats' }
   | { id: number; type: 'profile-start' }
   | { id: number; type: 'profile-stop'; path: string }
+  | { id: number; type: 'alloc-start' }
+  | { id: number; type: 'alloc-stop'; path: string }
   | { id: number; type: 'gc' }
   | { id: number; type: 'heap-snapshot'; path: string }
   | { id: number; type: 'shutdown' }
@@ -111,6 +113,26 @@ async function handle(msg: ChildRequest): Promise<unknown> {
       if (!session) throw new Error('profiler not started')
       const { profile } = await session.post('Profiler.stop')
       await session.post('Profiler.disable')
+      session.disconnect()
+      writeFileSync(msg.path, JSON.stringify(profile))
+      return msg.path
+    }
+    case 'alloc-start':
+      // Every allocation is sampled, also those a scavenge frees at once: this shows what the
+      // young generation fills with, which is what sets how often it is collected.
+      session = new Session()
+      session.connect()
+      await session.post('HeapProfiler.enable')
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: process.env.FLOTILLA_ALLOC_SURVIVORS !== '1',
+      })
+      return true
+    case 'alloc-stop': {
+      if (!session) throw new Error('allocation profiler not started')
+      const { profile } = await session.post('HeapProfiler.stopSampling')
+      await session.post('HeapProfiler.disable')
       session.disconnect()
       writeFileSync(msg.path, JSON.stringify(profile))
       return msg.path

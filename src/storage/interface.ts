@@ -104,7 +104,10 @@ export interface Storage {
   /** Number of keys under a prefix at the latest revision. */
   count(prefix: string): Promise<number>
 
-  /** Creates key; StorageError 'KeyExists' if it exists. Resolves once durable. */
+  /**
+   * Creates key; StorageError 'KeyExists' if it exists. Resolves once durable. build() may be
+   * called before the key is found to exist (its result is then discarded).
+   */
   create(key: string, build: (revision: number) => string): Promise<KeyValue>
   /**
    * Replaces key's value if its modRevision equals expectedModRevision.

@@ -467,6 +467,17 @@ for (const bin of bins) {
       ])
       assert.notEqual(strict.code, 0)
       assert.match(strict.stderr, /strict decoding error: duplicate field "data\.a"/)
+      // Without metadata (which the server then adds before its checks) the duplicate is still found.
+      const bare = join(dir, 'dup-bare.json')
+      writeFileSync(bare, '{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1","a":"2"}}')
+      const bareStrict = await k.run([
+        'create',
+        '--raw',
+        `/api/v1/namespaces/${NS}/configmaps?fieldValidation=Strict`,
+        '-f',
+        bare,
+      ])
+      assert.match(bareStrict.stderr, /strict decoding error: duplicate field "data\.a"/)
       const warned = await k.run(['create', '--raw', `/api/v1/namespaces/${NS}/configmaps`, '-f', raw])
       assert.equal(warned.code, 0, warned.stderr)
       assert.match(warned.stderr, /Warning: duplicate field "data\.a"/)

@@ -8,6 +8,7 @@ import {
   duplicateFieldMessage,
   findDuplicateFields,
   findDuplicateYamlKeys,
+  hasDuplicateFields,
   type JSONSchemaProps,
   pruneUnknownFields,
   unknownFieldMessage,
@@ -19,6 +20,11 @@ import type { WriteQuery } from './options.ts'
 export interface RawBody {
   text: string
   contentType: string | undefined
+  /**
+   * countObjectKeys of what the text decoded to, before anything changed it: when given, a JSON
+   * body without duplicates is recognised without listing paths.
+   */
+  decodedKeys?: number
 }
 
 /** Findings in the raw body: duplicate fields (JSON) or keys (YAML). */
@@ -26,7 +32,10 @@ export function duplicateFindings(raw: RawBody | undefined): string[] {
   if (!raw) return []
   const type = mediaType(raw.contentType)
   if (type.includes('yaml')) return findDuplicateYamlKeys(raw.text)
-  if (type === '' || type.includes('json')) return findDuplicateFields(raw.text).map(duplicateFieldMessage)
+  if (type === '' || type.includes('json')) {
+    if (raw.decodedKeys !== undefined && !hasDuplicateFields(raw.text, raw.decodedKeys)) return []
+    return findDuplicateFields(raw.text).map(duplicateFieldMessage)
+  }
   return []
 }
 

@@ -4,6 +4,7 @@ import { badRequest, StatusError, unsupportedMediaType } from '../../machinery/e
 import type { KubeObject } from '../../machinery/object.ts'
 import { isPlainObject } from '../../machinery/object.ts'
 import { goFormat } from '../../machinery/patch/strategic/gofmt.ts'
+import { countObjectKeys } from '../../machinery/schema/index.ts'
 import { decodeDocument, mediaType, parseJson, readBody } from '../http/body.ts'
 import { chooseOutput } from '../http/negotiate.ts'
 import { successStatus, writeJson } from '../http/respond.ts'
@@ -52,11 +53,15 @@ function subresourceOf(ctx: RequestContext): Subresource {
 async function readObject(ctx: RequestContext, opts: WriteQuery): Promise<KubeObject> {
   const body = await readBody(ctx.req)
   const contentType = ctx.req.headers['content-type']
-  const obj = checkBodyKind(ctx.store, decodeDocument(body, contentType))
+  const decoded = decodeDocument(body, contentType)
+  // Counted before checkBodyKind may add a missing metadata.
+  const decodedKeys = countObjectKeys(decoded)
+  const obj = checkBodyKind(ctx.store, decoded)
   const wrongType = ctx.store.def.custom ? undefined : firstTypeError(obj, ctx.store.mergeSchema, ctx.store.def.kind)
   if (wrongType) throw decodeError(ctx)(wrongType.message)
   const binary = mediaType(contentType) === 'application/vnd.kubernetes.protobuf'
-  validateFields(ctx, obj, opts, binary ? undefined : { text: body.toString('utf8'), contentType }, decodeError(ctx))
+  const raw = binary ? undefined : { text: body.toString('utf8'), contentType, decodedKeys }
+  validateFields(ctx, obj, opts, raw, decodeError(ctx))
   return obj
 }
 
@@ -106,7 +111,11 @@ export async function handlePatch(ctx: RequestContext): Promise<void> {
   const duplicates =
     opts.fieldValidation === 'Ignore'
       ? []
-      : duplicateFindings({ text: rawPatch.toString('utf8'), contentType: 'application/json' })
+      : duplicateFindings({
+          text: rawPatch.toString('utf8'),
+          contentType: 'application/json',
+          decodedKeys: countObjectKeys(patch),
+        })
   const sub = subresourceOf(ctx)
   const updated = await store.guaranteedUpdate(
     info.namespace,

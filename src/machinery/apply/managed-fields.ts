@@ -8,6 +8,7 @@ import { badRequest, StatusError } from '../errors.ts'
 import type { KubeObject } from '../object.ts'
 import { isPlainObject } from '../object.ts'
 import { deepEqual, diffFields, fieldSetOf, removeFields } from './field-set.ts'
+import { createdFieldsV1, SAME_ELEMENT_TWICE } from './fields-v1.ts'
 import { mergeApplied } from './merge.ts'
 import { formatPath, PathSet } from './path-set.ts'
 
@@ -73,6 +74,14 @@ function tracked(set: PathSet, ctx: TrackingContext): PathSet {
   return out
 }
 
+/**
+ * The fields a create's manager owns, through PathSets: what createdFieldsV1 computes in one
+ * walk (its test compares the two), and its fallback.
+ */
+export function ownedOnCreate(obj: KubeObject, ctx: TrackingContext): PathSet {
+  return tracked(fieldSetOf(view(obj), ctx.schema), ctx)
+}
+
 /** The object as managed-field diffs see it: without managedFields itself. */
 function view(obj: KubeObject | undefined): unknown {
   if (!obj) return {}
@@ -121,6 +130,21 @@ function encode(owners: Owner[]): ManagedFieldsEntry[] | undefined {
   return out.length > 0 ? out : undefined
 }
 
+/** The entry of a create's manager, with the fields in the order encode() writes them. */
+function createEntry(ctx: TrackingContext, fieldsV1: Record<string, unknown>): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = {
+    manager: ctx.manager,
+    operation: 'Update',
+    apiVersion: ctx.apiVersion,
+    time: ctx.now,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+  }
+  if (!e.time) delete e.time
+  if (ctx.subresource) e.subresource = ctx.subresource
+  return e
+}
+
 function setManaged(obj: KubeObject, owners: Owner[]): void {
   const encoded = encode(owners)
   if (encoded) obj.metadata.managedFields = encoded
@@ -141,7 +165,13 @@ export function trackUpdate(old: KubeObject | undefined, next: KubeObject, ctx: 
   }
   if (!old) {
     // A create: the writer owns every field it set; nothing to diff against.
-    const set = tracked(fieldSetOf(view(next), ctx.schema), ctx)
+    const fieldsV1 = createdFieldsV1(next as unknown as Record<string, unknown>, ctx)
+    if (fieldsV1 !== SAME_ELEMENT_TWICE) {
+      if (fieldsV1 === undefined) delete next.metadata.managedFields
+      else next.metadata.managedFields = [createEntry(ctx, fieldsV1)]
+      return
+    }
+    const set = ownedOnCreate(next, ctx)
     setManaged(
       next,
       set.empty

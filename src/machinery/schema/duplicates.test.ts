@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { duplicateFieldMessage, findDuplicateFields, findDuplicateYamlKeys } from './index.ts'
+import {
+  countObjectKeys,
+  duplicateFieldMessage,
+  findDuplicateFields,
+  findDuplicateYamlKeys,
+  hasDuplicateFields,
+} from './index.ts'
 
 describe('findDuplicateFields (JSON)', () => {
   const cases: [string, string, string[]][] = [
@@ -22,9 +28,34 @@ describe('findDuplicateFields (JSON)', () => {
   for (const [name, text, want] of cases) {
     it(name, () => {
       assert.deepEqual(findDuplicateFields(text), want)
-      JSON.parse(text) // every case is valid JSON
+      // The allocation-free check agrees on whether there is any.
+      assert.equal(hasDuplicateFields(text, countObjectKeys(JSON.parse(text))), want.length > 0)
     })
   }
+
+  it('hasDuplicateFields agrees with findDuplicateFields on generated bodies', () => {
+    const keys = ['a', 'b', '\\u0061', '__proto__', 'x\\"']
+    let seed = 7
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    const gen = (depth: number): string => {
+      const r = next()
+      if (depth === 0 || r < 0.3) return ['1', '"s"', 'null', '"{\\"a\\":1}"', '[]'][Math.floor(next() * 5)]
+      if (r < 0.5) return `[${Array.from({ length: Math.floor(next() * 3) }, () => gen(depth - 1)).join(',')}]`
+      const n = Math.floor(next() * 4)
+      return `{${Array.from({ length: n }, () => `"${keys[Math.floor(next() * keys.length)]}": ${gen(depth - 1)}`).join(' , ')}}`
+    }
+    let withDuplicates = 0
+    for (let i = 0; i < 2000; i++) {
+      const text = gen(4)
+      const want = findDuplicateFields(text).length > 0
+      if (want) withDuplicates++
+      assert.equal(hasDuplicateFields(text, countObjectKeys(JSON.parse(text))), want, text)
+    }
+    assert.ok(withDuplicates > 100 && withDuplicates < 1900, `${withDuplicates} of 2000 with duplicates`)
+  })
 
   it('survives truncated input', () => {
     assert.deepEqual(findDuplicateFields('{"a":1,"a":"unterminated'), ['a'])

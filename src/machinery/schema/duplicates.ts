@@ -54,6 +54,71 @@ function decodeKey(text: string, start: number, end: number): string {
   }
 }
 
+/**
+ * Whether a JSON text has a repeated key, given the number of keys (countObjectKeys) of what
+ * JSON.parse made of it, counted before anything changed that value: JSON.parse keeps one of two
+ * equal keys, so the text has a duplicate exactly when it holds more keys. Counting allocates
+ * nothing, unlike findDuplicateFields' paths and key sets, and almost no body has a duplicate.
+ */
+export function hasDuplicateFields(text: string, parsedKeys: number): boolean {
+  return countTextKeys(text) !== parsedKeys
+}
+
+/** The number of object keys in a JSON value, at every depth. */
+export function countObjectKeys(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0
+  let n = 0
+  if (Array.isArray(v)) {
+    for (const item of v) n += countObjectKeys(item)
+    return n
+  }
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue
+    n += 1 + countObjectKeys((v as Record<string, unknown>)[k])
+  }
+  return n
+}
+
+/** Object nesting of countTextKeys: 1 = object, 0 = array; reused between calls. */
+const nesting: number[] = []
+
+function countTextKeys(text: string): number {
+  nesting.length = 0
+  let keys = 0
+  let expectKey = false
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    switch (text.charCodeAt(i)) {
+      case 0x7b: // {
+        nesting.push(1)
+        expectKey = true
+        break
+      case 0x5b: // [
+        nesting.push(0)
+        expectKey = false
+        break
+      case 0x7d: // }
+      case 0x5d: // ]
+        nesting.pop()
+        expectKey = false
+        break
+      case 0x2c: // ,
+        expectKey = nesting[nesting.length - 1] === 1
+        break
+      case QUOTE: {
+        const end = stringEnd(text, i)
+        if (end === -1) return keys
+        if (expectKey) keys++
+        expectKey = false
+        i = end
+        break
+      }
+      default:
+    }
+  }
+  return keys
+}
+
 /** Paths of the repeated keys of a JSON text, each once, in the order they appear. */
 export function findDuplicateFields(text: string): string[] {
   const out: string[] = []

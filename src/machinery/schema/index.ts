@@ -12,7 +12,13 @@
 // checked with validateStructuralSchema when the CRD is created or updated.
 
 export { applyDefaults, pruneNonNullableNulls } from './defaults.ts'
-export { duplicateFieldMessage, findDuplicateFields, findDuplicateYamlKeys } from './duplicates.ts'
+export {
+  countObjectKeys,
+  duplicateFieldMessage,
+  findDuplicateFields,
+  findDuplicateYamlKeys,
+  hasDuplicateFields,
+} from './duplicates.ts'
 export { FIELD_VALUE_TOO_MANY } from './fielderrors.ts'
 export { effectiveFormat, SUPPORTED_FORMATS } from './formats.ts'
 export { validateListSetsAndMaps } from './lists.ts'

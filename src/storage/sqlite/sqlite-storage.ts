@@ -181,12 +181,11 @@ export class SqliteStorage implements Storage {
 
   create(key: string, build: (revision: number) => string): Promise<KeyValue> {
     return this.write((rev) => {
-      const cur = this.w.current.get(key)
-      if (cur !== undefined) {
+      const value = callBuild(build, rev)
+      if (this.w.insertCurrent.run(key, value, rev, rev).changes === 0) {
+        const cur = this.w.current.get(key)!
         throw new StorageError('KeyExists', `key ${key} already exists`, { key, current: curKv(key, cur) })
       }
-      const value = callBuild(build, rev)
-      this.w.insertCurrent.run(key, value, rev, rev)
       this.w.insertLog.run(rev, key, value, null, null, null, rev)
       const kv: KeyValue = { key, value, modRevision: rev, createRevision: rev }
       return { value: kv, event: { type: 'PUT', key, revision: rev, value: kv } }

@@ -86,7 +86,10 @@ export function prepareWriter(db: DatabaseSync) {
       db,
       'SELECT value, mod_rev, create_rev FROM current WHERE key = ?',
     ),
-    insertCurrent: db.prepare('INSERT INTO current (key, value, mod_rev, create_rev) VALUES (?, ?, ?, ?)'),
+    /** Inserts unless the key exists (changes = 0): a create needs no lookup first. */
+    insertCurrent: db.prepare(
+      'INSERT INTO current (key, value, mod_rev, create_rev) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
     updateCurrent: db.prepare('UPDATE current SET value = ?, mod_rev = ? WHERE key = ?'),
     deleteCurrent: db.prepare('DELETE FROM current WHERE key = ?'),
     insertLog: db.prepare(`INSERT INTO log (${LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
