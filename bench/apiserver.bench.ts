@@ -21,8 +21,10 @@
 // which slows it: do not read figures off a profiled run), --phases create,list,rss,watch,
 // --watch-procs N (client processes for the watchers), --json FILE (results), --keep (data dir),
 // --heap-snapshot FILE (after the RSS figure), --server-flags=... (extra node flags for the
-// server process, space-separated, for experiments: --server-flags=--max-semi-space-size=64).
-// Analyse profiles and heap snapshots with bench/profile-summary.ts and bench/heap-summary.ts.
+// server process, space-separated, for experiments: --server-flags=--max-semi-space-size=64),
+// --alloc-profile DIR (sampling allocation profile per phase; FLOTILLA_ALLOC_SURVIVORS=1 keeps
+// only what survived a scavenge). Analyse profiles and heap snapshots with
+// bench/profile-summary.ts, bench/alloc-summary.ts and bench/heap-summary.ts.
 
 import { fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -608,8 +610,12 @@ async function phaseRss(c: Ctx): Promise<void> {
   log(
     `rss: ${fmtMB(s.rss)} with ${c.stored.toLocaleString('en-US')} stored objects (heap ${fmtMB(s.heapUsed)}; after a full GC ${fmtMB(afterGc.heapUsed)} live, RSS ${fmtMB(afterGc.rss)})`,
   )
+  // The create phase alone may have stored enough: then there was no fill to report.
+  if (fill.ok > 0)
+    details.push(
+      `fill (${fill.ok} creates, ${cfg.clients} clients): ${fmtRate(fill.ok / fill.seconds)}, latency ${fmtSummaryMs(summarize(fill.latencies))}; ${fmtWindow(w)}`,
+    )
   details.push(
-    `fill (${fill.ok} creates, ${cfg.clients} clients): ${fmtRate(fill.ok / fill.seconds)}, latency ${fmtSummaryMs(summarize(fill.latencies))}; ${fmtWindow(w)}`,
     `RSS with ${c.stored} stored objects: ${fmtMB(s.rss)} (V8 heap used ${fmtMB(s.heapUsed)} of ${fmtMB(s.heapTotal)}, external ${fmtMB(s.external)}, array buffers ${fmtMB(s.arrayBuffers)}); peak RSS so far ${fmtMB(s.maxRss)}; idle server at start: RSS ${fmtMB(c.idleRss)}, heap used ${fmtMB(c.idle.heapUsed)} of ${fmtMB(c.idle.heapTotal)}; after a forced full GC (diagnostic, not the figure): live heap ${fmtMB(afterGc.heapUsed)}, RSS ${fmtMB(afterGc.rss)}`,
   )
   results.rss = { stored: c.stored, stats: s, afterGc, idleRss: c.idleRss }
