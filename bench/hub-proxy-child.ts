@@ -4,6 +4,9 @@
 //   node bench/hub-proxy-child.ts hub DATA_DIR KUBECONFIG the hub, with that member imported as "bench"
 //   node bench/hub-proxy-child.ts relay DATA_DIR KUBECONFIG a bare Node HTTPS relay to that member (the floor:
 //                                                        TLS both ways, keep-alive, no authn/authz/audit)
+//   node bench/hub-proxy-child.ts pipe DATA_DIR KUBECONFIG  a raw TLS byte pipe to that member: each client
+//                                                        connection gets its own member connection, no HTTP
+//                                                        parsed (what an extra hop costs below HTTP)
 // Reports {type:'ready', ...} over IPC; {type:'profile-start'} / {type:'profile-stop', path}
 // take a V8 CPU profile; {type:'shutdown'} stops it.
 
@@ -11,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https'
 import { Session } from 'node:inspector/promises'
 import type { AddressInfo } from 'node:net'
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls'
 import { resources } from '../src/client/client.ts'
 import { LocalClient } from '../src/client/local-client.ts'
 import { authHeadersFor, httpsAgentFor, restConfigFromKubeconfig } from '../src/client/rest-config.ts'
@@ -20,8 +24,8 @@ import { defaultSANs, ensureServingCertificate } from '../src/security/pki.ts'
 import { startSim } from '../src/sim/start.ts'
 
 const [role, dataDir, arg] = process.argv.slice(2)
-if (!process.send || !dataDir || (role !== 'sim' && role !== 'hub' && role !== 'relay')) {
-  process.stderr.write('usage: fork("bench/hub-proxy-child.ts", ["sim"|"hub"|"relay", DATA_DIR, ARG])\n')
+if (!process.send || !dataDir || !['sim', 'hub', 'relay', 'pipe'].includes(role)) {
+  process.stderr.write('usage: fork("bench/hub-proxy-child.ts", ["sim"|"hub"|"relay"|"pipe", DATA_DIR, ARG])\n')
   process.exit(2)
 }
 const send = (msg: unknown) => process.send!(msg)
@@ -82,6 +86,22 @@ if (role === 'sim') {
     server.closeAllConnections()
     server.close()
     agent.destroy()
+  }
+  send({ type: 'ready', url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: pki.caCert })
+} else if (role === 'pipe') {
+  const member = restConfigFromKubeconfig(readFileSync(arg, 'utf8'))
+  const pki = ensureServingCertificate(dataDir, defaultSANs('127.0.0.1'))
+  const u = new URL(member.server)
+  const server = createTlsServer({ cert: pki.cert, key: pki.key }, (caller) => {
+    const upstream = tlsConnect({ host: u.hostname, port: Number(u.port), ca: member.ca })
+    caller.pipe(upstream)
+    upstream.pipe(caller)
+    caller.on('error', () => upstream.destroy())
+    upstream.on('error', () => caller.destroy())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  close = async () => {
+    server.close()
   }
   send({ type: 'ready', url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: pki.caCert })
 } else {

@@ -4,9 +4,10 @@
 // same run:
 //   - a GET proxied through the hub: p50 latency <= 1.3x a direct GET to the member;
 //   - a 10,000-object LIST through the proxy: >= 80% of the direct LIST's throughput.
-// Four processes: a simulated member, the hub (member imported by its cluster controller, audit
+// Five processes: a simulated member, the hub (member imported by its cluster controller, audit
 // log on as `flotilla server` runs it), a bare Node HTTPS relay to the member (context: the cost
-// of any Node proxy hop, the floor for the hub's), and this one, the client. Direct and proxied requests
+// of any Node proxy hop, the floor for the hub's), a raw TLS byte pipe to the member (context:
+// what a hop costs below HTTP), and this one, the client. Direct and proxied requests
 // alternate in rounds so drift on a shared machine hits both alike. Both paths use HTTPS with
 // keep-alive connections; the client reads every body to the end without parsing it.
 
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const sim = await startChild(['sim', simDir, String(OBJECTS)])
   const hub = await startChild(['hub', hubDir, sim.ready.kubeconfig])
   const relay = await startChild(['relay', relayDir, sim.ready.kubeconfig])
+  const pipe = await startChild(['pipe', relayDir, sim.ready.kubeconfig])
   const admin = restConfigFromKubeconfig(readFileSync(hub.ready.kubeconfig, 'utf8'))
   const direct: Target = {
     name: 'direct',
@@ -121,6 +123,13 @@ async function main(): Promise<void> {
       'impersonate-extra-platform.flotilla.dev%2fhub-user': ADMIN_USER,
     },
   }
+  // Context: the member's own requests through a byte pipe (the member does the direct GET's work).
+  const piped: Target = {
+    ...direct,
+    name: 'pipe',
+    base: pipe.ready.url,
+    dispatcher: new Agent({ connect: { ca: pipe.ready.ca }, connections: 4 }),
+  }
   try {
     const getPath = '/api/v1/namespaces/bench/configmaps/cm-4242'
     const listPath = '/api/v1/namespaces/bench/configmaps'
@@ -129,10 +138,12 @@ async function main(): Promise<void> {
       await timed(direct, getPath)
       await timed(proxied, getPath)
       await timed(relayed, getPath)
+      await timed(piped, getPath)
     }
     await timed(direct, listPath)
     await timed(proxied, listPath)
     await timed(relayed, listPath)
+    await timed(piped, listPath)
 
     if (profileDir) await call(hub, { type: 'profile-start' }, 'profiling')
     // Context, not a target: a GET the hub answers itself (a ConfigMap of the same size) is the
@@ -162,19 +173,22 @@ async function main(): Promise<void> {
       hub: [] as number[],
       directAs: [] as number[],
       relay: [] as number[],
+      pipe: [] as number[],
     }
     for (let round = 0; round < GET_ROUNDS; round++) {
       const order =
-        round % 2 === 0 ? [direct, proxied, hubSelf, directAs, relayed] : [relayed, directAs, hubSelf, proxied, direct]
+        round % 2 === 0
+          ? [direct, proxied, hubSelf, directAs, relayed, piped]
+          : [piped, relayed, directAs, hubSelf, proxied, direct]
       for (const t of order) {
         const path = t === hubSelf ? hubPath : getPath
         for (let i = 0; i < GETS_PER_ROUND; i++) gets[t.name as 'direct'].push((await timed(t, path))[0])
       }
     }
-    const lists = { direct: [] as number[], proxied: [] as number[], relay: [] as number[] }
+    const lists = { direct: [] as number[], proxied: [] as number[], relay: [] as number[], pipe: [] as number[] }
     let listBytes = 0
     for (let round = 0; round < LIST_ROUNDS; round++) {
-      for (const t of round % 2 === 0 ? [direct, proxied, relayed] : [relayed, proxied, direct]) {
+      for (const t of round % 2 === 0 ? [direct, proxied, relayed, piped] : [piped, relayed, proxied, direct]) {
         const [ms, bytes] = await timed(t, listPath)
         lists[t.name as 'direct'].push(ms)
         listBytes = bytes
@@ -191,6 +205,7 @@ async function main(): Promise<void> {
     const lp = summarize(lists.proxied)
     const gr = summarize(gets.relay)
     const lr = summarize(lists.relay)
+    const lpipe = summarize(lists.pipe)
     const rate = (ms: number) => OBJECTS / (ms / 1000)
     const getRatio = gp.p50 / gd.p50
     const listRatio = rate(lp.p50) / rate(ld.p50)
@@ -232,6 +247,14 @@ async function main(): Promise<void> {
             'info',
           ],
           [
+            'GET through a raw TLS byte pipe, p50 (a hop with no HTTP: TLS and the kernel)',
+            '-',
+            fmtMs(summarize(gets.pipe).p50),
+            `${(summarize(gets.pipe).p50 / gd.p50).toFixed(2)}x`,
+            '-',
+            'info',
+          ],
+          [
             `LIST ${OBJECTS.toLocaleString('en-US')} (${(listBytes / 1024 / 1024).toFixed(1)} MB), p50`,
             `${fmtMs(ld.p50)} (${Math.round(rate(ld.p50)).toLocaleString('en-US')} objects/s)`,
             `${fmtMs(lp.p50)} (${Math.round(rate(lp.p50)).toLocaleString('en-US')} objects/s)`,
@@ -247,6 +270,14 @@ async function main(): Promise<void> {
             '-',
             'info',
           ],
+          [
+            'LIST through the raw TLS byte pipe, p50',
+            '-',
+            `${fmtMs(lpipe.p50)} (${Math.round(rate(lpipe.p50)).toLocaleString('en-US')} objects/s)`,
+            `${((rate(lpipe.p50) / rate(ld.p50)) * 100).toFixed(0)}%`,
+            '-',
+            'info',
+          ],
         ],
       )}\n(GET n=${gd.n} each; LIST n=${ld.n} each)\n`,
     )
@@ -254,6 +285,8 @@ async function main(): Promise<void> {
     await direct.dispatcher.close()
     await proxied.dispatcher.close()
     await relayed.dispatcher.close()
+    await piped.dispatcher.close()
+    await stop(pipe)
     await stop(relay)
     await stop(hub)
     await stop(sim)
