@@ -13,11 +13,10 @@ import type { UserInfo } from '../../apiserver/authn.ts'
 import type { RequestContext } from '../../apiserver/handlers/context.ts'
 import type { Connector } from '../../apiserver/server.ts'
 import type { Logger } from '../../log/logger.ts'
-import { isStatusError, serviceUnavailable } from '../../machinery/errors.ts'
-import { ensureHubAdminBinding, hubAdminAccessAllowed } from '../identity/admin-binding.ts'
+import { serviceUnavailable } from '../../machinery/errors.ts'
 import { impersonationHeaders, memberIdentity } from '../identity/member-identity.ts'
-import type { MemberDirectory, MemberEndpoint } from '../members/directory.ts'
-import { endpointClient } from './endpoint-client.ts'
+import type { MemberDirectory } from '../members/directory.ts'
+import { AdminBindingOnce } from './admin-binding-once.ts'
 import { forward } from './forward.ts'
 import { forwardUpgrade } from './upgrade.ts'
 
@@ -33,11 +32,9 @@ export interface ClusterProxyOptions {
 
 /** How long a plain request may wait for the member's status line (streams are exempt). */
 const HEADERS_TIMEOUT_MS = 60_000
-/** After a failed attempt to create the admin binding, the next try waits this long. */
-const ADMIN_BINDING_RETRY_MS = 30_000
 
 export function clusterProxyConnector(opts: ClusterProxyOptions): Connector {
-  const adminBinding = opts.ensureAdminBinding === false ? undefined : new AdminBindingOnce(opts.log)
+  const adminBinding = opts.ensureAdminBinding === false ? undefined : new AdminBindingOnce({ log: opts.log })
   return async (ctx: RequestContext, user: UserInfo) => {
     const cluster = ctx.info.name
     const endpoint = opts.members.get(cluster)
@@ -45,7 +42,7 @@ export function clusterProxyConnector(opts: ClusterProxyOptions): Connector {
       await ctx.store.get('', cluster) // NotFound when there is no such Cluster
       throw serviceUnavailable(`the member cluster "${cluster}" is not connected to the hub`)
     }
-    await adminBinding?.ensure(ctx, endpoint)
+    await adminBinding?.ensure(endpoint, () => ctx.store.get('', endpoint.cluster))
     const f = {
       cluster,
       endpoint,
@@ -103,59 +100,4 @@ function isStream(query: URLSearchParams): boolean {
     return v === 'true' || v === '1'
   }
   return on('watch') || on('follow')
-}
-
-/**
- * Runs ensureHubAdminBinding once per member endpoint (a new endpoint, after a reconnect with new
- * credentials, is checked again), unless the Cluster opts out. Concurrent first requests share
- * one attempt; a failure is logged and retried later, and never fails the request itself (the
- * member's RBAC then decides as it would anyway).
- */
-class AdminBindingOnce {
-  private readonly log: Logger
-  private readonly state = new WeakMap<MemberEndpoint, { pending?: Promise<void>; ok: boolean; retryAt: number }>()
-
-  constructor(log: Logger) {
-    this.log = log
-  }
-
-  async ensure(ctx: RequestContext, endpoint: MemberEndpoint): Promise<void> {
-    let s = this.state.get(endpoint)
-    if (s?.ok) return
-    if (s?.pending) return s.pending
-    if (s && Date.now() < s.retryAt) return
-    // NotFound here (the Cluster is gone while its endpoint lingers) is the request's answer.
-    const clusterObj = await ctx.store.get('', endpoint.cluster)
-    s = this.state.get(endpoint)
-    if (s?.ok) return
-    if (s?.pending) return s.pending
-    const st: { pending?: Promise<void>; ok: boolean; retryAt: number } = { ok: false, retryAt: 0 }
-    this.state.set(endpoint, st)
-    st.pending = (async () => {
-      try {
-        if (hubAdminAccessAllowed(clusterObj)) {
-          const result = await ensureHubAdminBinding(endpointClient(endpoint))
-          if (result !== 'unchanged')
-            this.log.info('Hub admin binding in member', { cluster: endpoint.cluster, result })
-        }
-        st.ok = true
-      } catch (e) {
-        st.retryAt = Date.now() + ADMIN_BINDING_RETRY_MS
-        // Forbidden is expected where the hub's credential may not bind cluster-admin (an agent's
-        // account; its manifest made the binding): worth a debug line, not a warning every 30 s.
-        const level = isForbidden(e) ? 'debug' : 'warn'
-        this.log[level]('Could not ensure the hub admin binding in member', {
-          cluster: endpoint.cluster,
-          err: (e as Error).message,
-        })
-      } finally {
-        st.pending = undefined
-      }
-    })()
-    return st.pending
-  }
-}
-
-function isForbidden(e: unknown): boolean {
-  return isStatusError(e) && e.code === 403
 }
