@@ -16,7 +16,8 @@
 // loop does not wait): it copies only what was committed during the bulk one, completes, and the
 // next write starts the WAL over. Writes wait for that tail (a median of ~5 ms under
 // bench:apiserver's create load, two or three times a second), where SQLite's own checkpoint
-// makes the whole loop wait for the whole copy.
+// makes the whole loop wait for the whole copy. A bulk checkpoint follows a commit within 50 ms
+// under load, within a second while writes trickle in.
 //
 // If the worker cannot start or fails, the writer's automatic checkpoint is switched back on.
 
@@ -36,6 +37,13 @@ export type CheckpointReply =
 
 /** Delay from a commit to the checkpoint it asks for: later commits share it. */
 const CHECKPOINT_DELAY_MS = 50
+/**
+ * The delay while writes trickle in (the last checkpoint found fewer than BUSY_WAL_FRAMES in the
+ * WAL): every checkpoint fsyncs the database file, and twenty a second cost an idle simulated
+ * cluster's heartbeats (100 small writes a second) about a tenth of its CPU.
+ */
+const IDLE_CHECKPOINT_DELAY_MS = 1000
+const BUSY_WAL_FRAMES = 256
 /** SQLite's default automatic checkpoint threshold, in pages: beyond it, the WAL starts over. */
 const AUTO_CHECKPOINT_PAGES = 1000
 /** Writes are never held back longer than this, whatever the worker does. */
@@ -100,6 +108,8 @@ export class Checkpointer {
   private state: 'opening' | 'serving' | 'closed' = 'opening'
   private timer: NodeJS.Timeout | undefined
   private inFlight = false
+  /** The last checkpoint found a short WAL: the next waits longer for more to copy. */
+  private trickle = false
   /** The last bulk checkpoint left a long WAL: the next COMMIT starts a tail checkpoint. */
   private tailDue = false
   /** Set while a tail checkpoint holds writes back. */
@@ -128,10 +138,13 @@ export class Checkpointer {
       return
     }
     if (this.timer !== undefined) return
-    this.timer = setTimeout(() => {
-      this.timer = undefined
-      if (this.state === 'serving' && !this.inFlight) this.checkpoint(undefined)
-    }, CHECKPOINT_DELAY_MS)
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined
+        if (this.state === 'serving' && !this.inFlight) this.checkpoint(undefined)
+      },
+      this.trickle ? IDLE_CHECKPOINT_DELAY_MS : CHECKPOINT_DELAY_MS,
+    )
     this.timer.unref()
   }
 
@@ -146,6 +159,9 @@ export class Checkpointer {
         const wasTail = this.releaseWrites !== undefined
         this.release()
         if (!wasTail && msg.walFrames > AUTO_CHECKPOINT_PAGES) this.tailDue = true
+        // Under a light load the WAL starts over after each checkpoint, so its length is what
+        // was written since the last one.
+        this.trickle = msg.walFrames < BUSY_WAL_FRAMES
         return
       }
       case 'closed':
