@@ -83,7 +83,8 @@ describe('checkpoints and syncs off the event loop', () => {
     const wal = new WalSync(`${path}-wal`)
     const order: string[] = []
     wal.afterCommit(() => order.push('a'))
-    // b and c arrive while a's sync runs: they share the next one, after a's.
+    // b arrives while a's sync runs and gets its own at once; c, with two running, waits for the
+    // next. Whichever finishes first acknowledges everything committed before it began, in order.
     wal.afterCommit(() => order.push('b'))
     wal.afterCommit(() => order.push('c'))
     assert.deepEqual(order, [], 'nothing is acknowledged before the disk answers')
