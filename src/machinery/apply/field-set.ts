@@ -101,13 +101,37 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 /**
  * The fields of `next` that are new or hold a different value than in `prev`, and the fields
- * of `prev` that `next` no longer has.
+ * of `prev` that `next` no longer has, for two whole objects.
+ *
+ * A root's field set is the union of its top-level fields' sets (the root itself is never a
+ * member), so each top-level field is diffed on its own and one equal in both (most of an
+ * object, e.g. a Pod's spec when its status changes) is skipped after a deepEqual, without
+ * building its field sets. fields-v1.test.ts compares this with diffWhole on random objects.
  */
-export function diffFields(
-  prev: unknown,
-  next: unknown,
-  schema: Schema | undefined,
-): { changed: PathSet; removed: PathSet; nextSet: PathSet } {
+export function diffFields(prev: unknown, next: unknown, schema: Schema | undefined): FieldDiff {
+  if (!isPlainObject(prev) || !isPlainObject(next) || isAtomicMap(schema)) return diffWhole(prev, next, schema)
+  const changed = new PathSet()
+  const removed = new PathSet()
+  const visit = (k: string) => {
+    const inPrev = Object.hasOwn(prev, k)
+    const inNext = Object.hasOwn(next, k)
+    if (inPrev === inNext && deepEqual(prev[k], next[k])) return
+    const d = diffWhole(inPrev ? { [k]: prev[k] } : {}, inNext ? { [k]: next[k] } : {}, schema)
+    for (const [el, node] of d.changed.children) changed.children.set(el, node)
+    for (const [el, node] of d.removed.children) removed.children.set(el, node)
+  }
+  for (const k of Object.keys(next)) visit(k)
+  for (const k of Object.keys(prev)) if (!Object.hasOwn(next, k)) visit(k)
+  return { changed, removed }
+}
+
+export interface FieldDiff {
+  changed: PathSet
+  removed: PathSet
+}
+
+/** diffFields by the definition: both field sets, their difference, and value comparisons. */
+export function diffWhole(prev: unknown, next: unknown, schema: Schema | undefined): FieldDiff {
   const prevSet = fieldSetOf(prev, schema)
   const nextSet = fieldSetOf(next, schema)
   const changed = nextSet.difference(prevSet)
@@ -117,7 +141,7 @@ export function diffFields(
     if (node && node.children.size > 0) continue
     if (!deepEqual(valueAt(prev, path, schema), valueAt(next, path, schema))) changed.add(path)
   }
-  return { changed, removed: prevSet.difference(nextSet), nextSet }
+  return { changed, removed: prevSet.difference(nextSet) }
 }
 
 function nodeAt(set: PathSet, path: readonly string[]): PathSet | undefined {

@@ -64,6 +64,8 @@ export const DEFAULT_NODE_CONTROLLER_OPTIONS = {
 }
 
 const MANAGER = 'kubelet'
+/** Lease renewals and node status updates due within this window are sent together. */
+const HEARTBEAT_TICK_MS = 100
 const MANAGED_TAINTS = new Set([TAINT_UNREACHABLE, TAINT_NOT_READY, TAINT_UNSCHEDULABLE])
 
 interface NodeState {
@@ -103,7 +105,8 @@ export class NodeController {
       this.usedIndices.add(n.index)
     }
     this.queue = new WorkQueue((key) => this.process(key), ctx.log, { workers: opts.concurrency })
-    this.deadlines = new Deadlines(ctx.clock, (key) => this.queue.add(key))
+    // Heartbeats need no millisecond timing: due ones go out together every HEARTBEAT_TICK_MS.
+    this.deadlines = new Deadlines(ctx.clock, (key) => this.queue.add(key), { granularityMs: HEARTBEAT_TICK_MS })
   }
 
   async start(): Promise<void> {

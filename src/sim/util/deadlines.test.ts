@@ -41,3 +41,23 @@ it('handles many keys with one timer', async () => {
   assert.equal(count, 10_000)
   d.stop()
 })
+
+it('with a granularity, wakes on its multiples and fires every key due by then together', async () => {
+  const clock = new FakeClock(1000)
+  const fired: string[] = []
+  const d = new Deadlines(clock, (k) => fired.push(`${k}@${clock.now()}`), { granularityMs: 100 })
+  d.set('a', 1010)
+  d.set('b', 1099)
+  d.set('c', 1100)
+  d.set('d', 1101)
+  await clock.advance(99)
+  assert.deepEqual(fired, [])
+  await clock.advance(1)
+  assert.deepEqual(fired, ['a@1100', 'b@1100', 'c@1100'])
+  await clock.advance(100)
+  assert.deepEqual(fired, ['a@1100', 'b@1100', 'c@1100', 'd@1200'])
+  d.set('now', 1200) // due already: fires on the next turn, not at the next multiple
+  await new Promise((r) => setImmediate(r))
+  assert.deepEqual(fired.at(-1), 'now@1200')
+  d.stop()
+})
