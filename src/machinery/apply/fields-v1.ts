@@ -17,8 +17,8 @@ export const SAME_ELEMENT_TWICE = Symbol('same list element twice')
 
 type FieldsV1 = Record<string, unknown>
 
-/** Metadata a create does not hand to any manager (identity and system fields). */
-const UNTRACKED_METADATA = new Set([
+/** Metadata no manager owns (identity and system fields). */
+export const UNTRACKED_METADATA = new Set([
   'name',
   'namespace',
   'uid',

@@ -8,7 +8,7 @@ import { badRequest, StatusError } from '../errors.ts'
 import type { KubeObject } from '../object.ts'
 import { isPlainObject } from '../object.ts'
 import { deepEqual, diffFields, fieldSetOf, removeFields } from './field-set.ts'
-import { createdFieldsV1, SAME_ELEMENT_TWICE } from './fields-v1.ts'
+import { createdFieldsV1, SAME_ELEMENT_TWICE, UNTRACKED_METADATA } from './fields-v1.ts'
 import { mergeApplied } from './merge.ts'
 import { formatPath, PathSet } from './path-set.ts'
 
@@ -49,21 +49,7 @@ function tracked(set: PathSet, ctx: TrackingContext): PathSet {
   out.children.delete('f:kind')
   const meta = out.children.get('f:metadata')
   if (meta) {
-    for (const f of [
-      'name',
-      'namespace',
-      'uid',
-      'resourceVersion',
-      'generation',
-      'creationTimestamp',
-      'deletionTimestamp',
-      'deletionGracePeriodSeconds',
-      'managedFields',
-      'selfLink',
-      'generateName',
-    ]) {
-      meta.children.delete(`f:${f}`)
-    }
+    for (const f of UNTRACKED_METADATA) meta.children.delete(`f:${f}`)
     meta.self = false
   }
   if (ctx.subresource === 'status') {

@@ -4,16 +4,7 @@
 
 import type { Schema } from '../../apis/schemas/types.ts'
 
-export function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom as rng } from '../../util/seeded-random.ts'
 
 const KEYS = ['a', 'b', 'name', 'port', 'x', 'status', 'metadata', '0', 'Z', 'é']
 

@@ -108,16 +108,7 @@ export const val =
     JSON.stringify({ tag, rev })
 
 /** Deterministic PRNG (mulberry32) so failures are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom as rng } from '../../util/seeded-random.ts'
 
 /** Keys of a model sorted the way storage orders them (bytewise; tests use ASCII keys). */
 export function sortedValues(model: Map<string, KeyValue>): KeyValue[] {
