@@ -208,24 +208,25 @@ function fmtWindow(w: Window, extraClientCpuS = 0): string {
 }
 
 async function withProfile<T>(server: ServerHandle, name: string, fn: () => Promise<T>): Promise<T> {
-  if (allocDir) {
-    await server.rpc.call({ type: 'alloc-start' })
-    try {
-      return await fn()
-    } finally {
-      const path = join(allocDir, `${name}.heapprofile`)
-      await server.rpc.call({ type: 'alloc-stop', path })
-      log(`allocation profile: ${path}`)
-    }
-  }
-  if (!profileDir) return fn()
-  await server.rpc.call({ type: 'profile-start' })
+  const p = allocDir
+    ? ({
+        dir: allocDir,
+        start: 'alloc-start',
+        stop: 'alloc-stop',
+        ext: 'heapprofile',
+        what: 'allocation profile',
+      } as const)
+    : profileDir
+      ? ({ dir: profileDir, start: 'profile-start', stop: 'profile-stop', ext: 'cpuprofile', what: 'profile' } as const)
+      : undefined
+  if (!p) return fn()
+  await server.rpc.call({ type: p.start })
   try {
     return await fn()
   } finally {
-    const path = join(profileDir, `${name}.cpuprofile`)
-    await server.rpc.call({ type: 'profile-stop', path })
-    log(`profile: ${path}`)
+    const path = join(p.dir, `${name}.${p.ext}`)
+    await server.rpc.call({ type: p.stop, path })
+    log(`${p.what}: ${path}`)
   }
 }
 
