@@ -666,6 +666,70 @@ describe('requests the fuzzer found to break the server', () => {
   })
 })
 
+describe('a custom resource that keeps unknown fields, nested thousands of levels deep', () => {
+  // Within the decoder's 10,000 levels, such an object reaches every walk over objects (pruning,
+  // defaulting, managed fields); one too deep for a walk's stack is the request's fault: 400.
+  it('is stored when a walk can take it and refused with a 400 Status when not, never a 500', async () => {
+    const s = await startTestServer()
+    try {
+      const crd = {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'blobs.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { plural: 'blobs', singular: 'blob', kind: 'Blob', listKind: 'BlobList' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+                },
+              },
+            },
+          ],
+        },
+      }
+      const json = { 'content-type': 'application/json' }
+      const made = await s.request('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(crd),
+      })
+      assert.equal(made.status, 201)
+      await made.arrayBuffer()
+      const blobs = '/apis/example.com/v1/namespaces/default/blobs'
+      const body = (name: string, depth: number) =>
+        `{"apiVersion":"example.com/v1","kind":"Blob","metadata":{"name":"${name}"},"spec":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`
+      let served = false
+      for (let i = 0; i < 50 && !served; i++) {
+        const probe = await s.request(blobs)
+        served = probe.status === 200
+        await probe.arrayBuffer()
+        if (!served) await new Promise((r) => setTimeout(r, 100))
+      }
+      assert.ok(served, 'the CRD was not served within 5 s')
+      const shallow = await s.request(blobs, { method: 'POST', headers: json, body: body('shallow', 500) })
+      assert.equal(shallow.status, 201, await shallow.text())
+      const deep = await s.request(blobs, { method: 'POST', headers: json, body: body('deep', 9_900) })
+      const status = (await deep.json()) as { kind: string; code: number; message: string }
+      assert.equal(deep.status, 400)
+      assert.equal(status.kind, 'Status')
+      assert.match(status.message, /nested too deeply/)
+      const after = await s.request(`${blobs}/shallow`)
+      assert.equal(after.status, 200)
+      await after.arrayBuffer()
+    } finally {
+      await s.dispose()
+    }
+  })
+})
+
 describe('the cluster-wide collection of a namespaced resource', () => {
   // kube-apiserver registers only LIST and WATCH at /api/v1/configmaps (installer.go: "list or
   // post across namespace" adds LIST and WATCHLIST only), so POST and DELETE there are 405.

@@ -62,7 +62,7 @@ export function createdFieldsV1(
       if (v === null || !rootKey(k)) continue
       const s = childSchema(opts.schema, k)
       // metadata itself is never a member: as a leaf (not an object) it owns nothing.
-      const encoded = k !== 'metadata' ? field(v, s) : isPlainObject(v) ? metadataFields(v, s) : undefined
+      const encoded = k !== 'metadata' ? field(v, s, false) : isPlainObject(v) ? metadataFields(v, s) : undefined
       if (encoded !== undefined) out.push([`f:${k}`, encoded])
     }
     return out.length > 0 ? sortedObject(out) : undefined
@@ -79,71 +79,55 @@ function metadataFields(meta: Record<string, unknown>, schema: Schema | undefine
   for (const k of Object.keys(meta)) {
     const v = meta[k]
     if (v === null || UNTRACKED_METADATA.has(k)) continue
-    const encoded = field(v, childSchema(schema, k))
+    const encoded = field(v, childSchema(schema, k), false)
     if (encoded !== undefined) out.push([`f:${k}`, encoded])
   }
   return out.length > 0 ? sortedObject(out) : undefined
 }
 
-/** A field holding `value`: {} when it is a leaf, else its children; undefined when empty. */
-function field(value: unknown, schema: Schema | undefined): FieldsV1 | undefined {
+/**
+ * The FieldsV1 of the node holding `value`, as PathSet's walk builds it; undefined when empty.
+ * `element`: the node is a list-map element, a member whatever its value; otherwise it is a
+ * member when its value is a leaf. One function, one stack frame per level: custom resources may
+ * nest deeply.
+ */
+function field(value: unknown, schema: Schema | undefined, element: boolean): FieldsV1 | undefined {
   const children: [string, unknown][] = []
-  const r = walk(value, schema, children)
-  return encode(r.leaf, r.created, children)
-}
-
-interface WalkResult {
-  /** The value is a leaf (or owned whole): its path is a member itself. */
-  leaf: boolean
-  /** How many child nodes the walk created (empty ones included: they decide whether "." is written). */
-  created: number
-}
-
-const LEAF: WalkResult = { leaf: true, created: 0 }
-
-/** Collects the non-empty child entries of `value` into `out`, as PathSet's walk would create them. */
-function walk(value: unknown, schema: Schema | undefined, out: [string, unknown][]): WalkResult {
+  let leaf = true
+  /** Child nodes the walk creates, empty ones included: they decide whether "." is written. */
+  let created = 0
   if (isPlainObject(value)) {
-    if (isAtomicMap(schema)) return LEAF
-    const keys = Object.keys(value)
-    if (keys.length === 0) return LEAF
-    let created = 0
+    const keys = isAtomicMap(schema) ? [] : Object.keys(value)
+    if (keys.length > 0) leaf = false
     for (const k of keys) {
       const v = value[k]
       if (v === null) continue
       created++
-      const encoded = field(v, childSchema(schema, k))
-      if (encoded !== undefined) out.push([`f:${k}`, encoded])
+      const encoded = field(v, childSchema(schema, k), false)
+      if (encoded !== undefined) children.push([`f:${k}`, encoded])
     }
-    return { leaf: false, created }
-  }
-  if (Array.isArray(value)) {
+  } else if (Array.isArray(value)) {
     const lt = listType(schema)
-    if (lt.type === 'atomic' || value.length === 0) return LEAF
-    const seen = new Set<string>()
-    const item = itemSchema(schema)
-    for (const v of value) {
-      if (lt.type === 'set') {
-        const el = valueElement(v)
+    if (lt.type !== 'atomic' && value.length > 0) {
+      leaf = false
+      const seen = new Set<string>()
+      const item = itemSchema(schema)
+      for (const v of value) {
+        const el = lt.type === 'set' ? valueElement(v) : keyElement(v, lt.keys, item)
+        // An element without its key cannot be tracked: the list is owned whole, and (as in the
+        // general route) the elements before it stay listed.
+        if (el === undefined) {
+          leaf = true
+          break
+        }
         if (seen.has(el)) throw DUPLICATE
         seen.add(el)
-        out.push([el, {}])
-        continue
+        children.push([el, lt.type === 'set' ? {} : field(v, item, true)])
       }
-      const el = keyElement(v, lt.keys, item)
-      // An element without its key cannot be tracked: the list is owned whole, and (as in the
-      // general route) the elements before it stay listed.
-      if (!el) return { leaf: true, created: seen.size }
-      if (seen.has(el)) throw DUPLICATE
-      seen.add(el)
-      const grandchildren: [string, unknown][] = []
-      const r = walk(v, item, grandchildren)
-      // A list-map element is a member itself, whatever its value.
-      out.push([el, encode(true, r.created, grandchildren)])
+      created = seen.size
     }
-    return { leaf: false, created: seen.size }
   }
-  return LEAF
+  return encode(element || leaf, created, children)
 }
 
 /** A node's FieldsV1: "." when it is a member with child nodes, then its non-empty children. */

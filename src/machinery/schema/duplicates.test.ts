@@ -57,6 +57,12 @@ describe('findDuplicateFields (JSON)', () => {
     assert.ok(withDuplicates > 100 && withDuplicates < 1900, `${withDuplicates} of 2000 with duplicates`)
   })
 
+  it('counts the keys of a value nested 20,000 levels deep without running out of stack', () => {
+    let v: unknown = { leaf: 1 }
+    for (let i = 0; i < 20_000; i++) v = { metadata: v }
+    assert.equal(countObjectKeys(v), 20_001)
+  })
+
   it('survives truncated input', () => {
     assert.deepEqual(findDuplicateFields('{"a":1,"a":"unterminated'), ['a'])
   })

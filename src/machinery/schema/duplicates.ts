@@ -64,17 +64,19 @@ export function hasDuplicateFields(text: string, parsedKeys: number): boolean {
   return countTextKeys(text) !== parsedKeys
 }
 
-/** The number of object keys in a JSON value, at every depth. */
-export function countObjectKeys(v: unknown): number {
-  if (typeof v !== 'object' || v === null) return 0
+/**
+ * The number of object keys in a JSON value, at every depth. With an explicit stack: bodies may
+ * be nested thousands of levels deep (the decoder's limit), too deep for recursion.
+ */
+export function countObjectKeys(value: unknown): number {
   let n = 0
-  if (Array.isArray(v)) {
-    for (const item of v) n += countObjectKeys(item)
-    return n
-  }
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) continue
-    n += 1 + countObjectKeys((v as Record<string, unknown>)[k])
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v !== 'object' || v === null) continue
+    const children = Array.isArray(v) ? v : Object.values(v)
+    if (children !== v) n += children.length
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push(child)
   }
   return n
 }
