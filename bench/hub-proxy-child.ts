@@ -14,7 +14,6 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https'
 import { Session } from 'node:inspector/promises'
 import type { AddressInfo } from 'node:net'
-import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls'
 import { resources } from '../src/client/client.ts'
 import { LocalClient } from '../src/client/local-client.ts'
 import { authHeadersFor, httpsAgentFor, restConfigFromKubeconfig } from '../src/client/rest-config.ts'
@@ -22,6 +21,7 @@ import { startHub } from '../src/hub/start.ts'
 import { createLogger } from '../src/log/logger.ts'
 import { defaultSANs, ensureServingCertificate } from '../src/security/pki.ts'
 import { startSim } from '../src/sim/start.ts'
+import { startTlsPipe } from './tls-pipe.ts'
 
 const [role, dataDir, arg] = process.argv.slice(2)
 if (!process.send || !dataDir || !['sim', 'hub', 'relay', 'pipe'].includes(role)) {
@@ -89,21 +89,9 @@ if (role === 'sim') {
   }
   send({ type: 'ready', url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: pki.caCert })
 } else if (role === 'pipe') {
-  const member = restConfigFromKubeconfig(readFileSync(arg, 'utf8'))
-  const pki = ensureServingCertificate(dataDir, defaultSANs('127.0.0.1'))
-  const u = new URL(member.server)
-  const server = createTlsServer({ cert: pki.cert, key: pki.key }, (caller) => {
-    const upstream = tlsConnect({ host: u.hostname, port: Number(u.port), ca: member.ca })
-    caller.pipe(upstream)
-    upstream.pipe(caller)
-    caller.on('error', () => upstream.destroy())
-    upstream.on('error', () => caller.destroy())
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  close = async () => {
-    server.close()
-  }
-  send({ type: 'ready', url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: pki.caCert })
+  const pipe = await startTlsPipe(restConfigFromKubeconfig(readFileSync(arg, 'utf8')), dataDir)
+  close = async () => pipe.close()
+  send({ type: 'ready', url: pipe.url, ca: pipe.ca })
 } else {
   const hub = await startHub({ dataDir, host: '127.0.0.1', port: 0, log, sync: 'normal' })
   const client = new LocalClient(hub.api.registry, 'bench')

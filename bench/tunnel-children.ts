@@ -4,11 +4,15 @@
 //   node bench/tunnel-children.ts sim DATA_DIR  → a simulated member; reports {type:'ready', url, token, ca}
 //   node bench/tunnel-children.ts agents        → FLOTILLA_BENCH_AGENTS (JSON) TunnelClients forwarding
 //                                                 to the member; reports {type:'connected'|'disconnected', connected}
+//   node bench/tunnel-children.ts pipe DATA_DIR SERVER CA_FILE → a raw TLS byte pipe to the member
+//                                                 (bench/tls-pipe.ts); reports {type:'ready', url, ca}
 // Both stop on {type:'shutdown'}.
 
+import { readFileSync } from 'node:fs'
 import { startSim } from '../src/sim/start.ts'
 import { TunnelClient } from '../src/tunnel/client.ts'
 import { memberForwarder } from '../src/tunnel/forward.ts'
+import { startTlsPipe } from './tls-pipe.ts'
 
 interface AgentsConfig {
   hubURL: string
@@ -71,6 +75,19 @@ function runAgents(): void {
   })
 }
 
-if (process.argv[2] === 'sim') void runSim(process.argv[3])
-else if (process.argv[2] === 'agents') runAgents()
-else throw new Error('usage: tunnel-children.ts sim DATA_DIR | agents')
+async function runPipe(dataDir: string, server: string, caFile: string): Promise<void> {
+  const pipe = await startTlsPipe({ server, ca: readFileSync(caFile, 'utf8') }, dataDir)
+  send({ type: 'ready', url: pipe.url, ca: pipe.ca })
+  process.on('message', (m: { type?: string }) => {
+    if (m.type === 'shutdown') {
+      pipe.close()
+      process.exit(0)
+    }
+  })
+}
+
+const [role, ...args] = process.argv.slice(2)
+if (role === 'sim') void runSim(args[0])
+else if (role === 'agents') runAgents()
+else if (role === 'pipe') void runPipe(args[0], args[1], args[2])
+else throw new Error('usage: tunnel-children.ts sim DATA_DIR | agents | pipe DATA_DIR SERVER CA_FILE')

@@ -10,10 +10,11 @@
 // Three processes, as deployed: the member (a sim), its agent (TunnelClient + forwarder), and
 // this one playing the hub (TunnelListener, TunnelRegistry, HttpClient over registry agents).
 // "Direct" is this process → the sim over HTTPS with a keep-alive agent; "tunnel" is this
-// process → HTTP/2 CONNECT stream → agent → HTTPS keep-alive → sim.
+// process → HTTP/2 CONNECT stream → agent → HTTPS keep-alive → sim; "pipe" (context) is this
+// process → a raw TLS byte pipe in a fourth process → sim, the floor of any extra hop.
 
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -88,38 +89,33 @@ function configMap(ns: string, name: string, data: Record<string, string> = {}):
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data } as KubeObject
 }
 
-/** Sequential GETs, alternating blocks of 50 between the two clients so drift hits both alike. */
-async function getLatency(direct: HttpClient, tunnel: HttpClient): Promise<{ direct: Summary; tunnel: Summary }> {
+type Named = readonly [name: string, client: HttpClient]
+
+/** Each client in turn, in reverse order every other round, so drift hits all alike. */
+function inTurn(clients: readonly Named[], round: number): readonly Named[] {
+  return round % 2 ? [...clients].reverse() : clients
+}
+
+/** Sequential GETs in blocks of 50 per client. */
+async function getLatency(clients: readonly Named[]): Promise<Record<string, Summary>> {
   const path = '/api/v1/namespaces/default'
-  const d: number[] = []
-  const t: number[] = []
-  for (let i = 0; i < 200; i++) {
-    await direct.raw('GET', path)
-    await tunnel.raw('GET', path)
-  }
+  const samples = new Map<string, number[]>(clients.map(([name]) => [name, []]))
+  for (let i = 0; i < 200; i++) for (const [, client] of clients) await client.raw('GET', path)
   for (let block = 0; block < GETS / 50; block++) {
-    for (const [client, out] of block % 2
-      ? ([
-          [direct, d],
-          [tunnel, t],
-        ] as const)
-      : ([
-          [tunnel, t],
-          [direct, d],
-        ] as const)) {
+    for (const [name, client] of inTurn(clients, block)) {
       for (let i = 0; i < 50; i++) {
         const t0 = performance.now()
         const res = await client.raw('GET', path)
-        out.push(performance.now() - t0)
-        if (res.status !== 200) throw new Error(`GET answered ${res.status}`)
+        samples.get(name)!.push(performance.now() - t0)
+        if (res.status !== 200) throw new Error(`GET (${name}) answered ${res.status}`)
       }
     }
   }
-  return { direct: summarize(d), tunnel: summarize(t) }
+  return Object.fromEntries([...samples].map(([name, d]) => [name, summarize(d)]))
 }
 
-async function listThroughput(direct: HttpClient, tunnel: HttpClient) {
-  await direct.create(resources.namespaces, '', {
+async function listThroughput(creator: HttpClient, clients: readonly Named[]) {
+  await creator.create(resources.namespaces, '', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: 'big' },
@@ -127,34 +123,24 @@ async function listThroughput(direct: HttpClient, tunnel: HttpClient) {
   const blob = 'x'.repeat(19_000)
   await Promise.all(
     Array.from({ length: 55 }, (_, i) =>
-      direct.create(resources.configmaps, 'big', configMap('big', `big-${i}`, { blob })),
+      creator.create(resources.configmaps, 'big', configMap('big', `big-${i}`, { blob })),
     ),
   )
   const path = '/api/v1/namespaces/big/configmaps'
-  const d: number[] = []
-  const t: number[] = []
+  const samples = new Map<string, number[]>(clients.map(([name]) => [name, []]))
   let bytes = 0
-  for (let i = 0; i < 3; i++) {
-    await direct.raw('GET', path)
-    await tunnel.raw('GET', path)
-  }
+  for (let i = 0; i < 3; i++) for (const [, client] of clients) await client.raw('GET', path)
   for (let i = 0; i < LISTS; i++) {
-    for (const [client, out] of i % 2
-      ? ([
-          [direct, d],
-          [tunnel, t],
-        ] as const)
-      : ([
-          [tunnel, t],
-          [direct, d],
-        ] as const)) {
+    for (const [name, client] of inTurn(clients, i)) {
       const t0 = performance.now()
       const res = await client.raw('GET', path)
-      out.push(performance.now() - t0)
+      samples.get(name)!.push(performance.now() - t0)
       bytes = res.body.length
     }
   }
-  return { bytes, direct: summarize(d), tunnel: summarize(t) }
+  return { bytes, ...Object.fromEntries([...samples].map(([name, d]) => [name, summarize(d)])) } as {
+    bytes: number
+  } & Record<string, Summary>
 }
 
 /** WATCHERS watches through `client`; an open-loop writer creates WATCH_EVENTS ConfigMaps. */
@@ -262,9 +248,27 @@ async function main(): Promise<void> {
       direct.close()
       tunnelAgent.destroy()
     })
+    // Context: the member's own requests through a raw TLS byte pipe, the floor of any extra hop.
+    const caFile = join(hubDir, 'member-ca.crt')
+    writeFileSync(caFile, member.ca)
+    const pipeChild = forkChild(['pipe', tmp('tunnel-pipe'), member.url, caFile])
+    children.push(pipeChild)
+    const pipeReady = await nextMessage<{ type: string; url: string; ca: string }>(pipeChild, (m) => m.type === 'ready')
+    const pipeConfig = { server: pipeReady.url, ca: pipeReady.ca, token: member.token }
+    const piped = new HttpClient(
+      { server: pipeReady.url, agent: httpsAgentFor(pipeConfig), authHeaders: authHeadersFor(pipeConfig) },
+      {},
+      true,
+    )
+    cleanups.push(() => piped.close())
+    const clients: Named[] = [
+      ['direct', direct],
+      ['tunnel', tunnel],
+      ['pipe', piped],
+    ]
 
     console.log('GET latency…')
-    const get = await getLatency(direct, tunnel)
+    const get = await getLatency(clients)
     // The tunnel's own round trip: an agent that answers by itself (no member behind it).
     const echoAgent = forkChild(['agents'], agentsEnv('echo', 1, true))
     children.push(echoAgent)
@@ -281,7 +285,7 @@ async function main(): Promise<void> {
     echoHttpAgent.destroy()
     await stopChild(echoAgent)
     console.log('1 MB LIST throughput…')
-    const list = await listThroughput(direct, tunnel)
+    const list = await listThroughput(direct, clients)
     console.log(`${WATCHERS} watches…`)
     const watchDirect = await watchDelivery(direct, direct, 'watch-direct')
     const sessions = registry.sessions('bench')
@@ -303,6 +307,7 @@ async function main(): Promise<void> {
     const mb = list.bytes / 1024 / 1024
     const thrDirect = mb / (list.direct.p50 / 1000)
     const thrTunnel = mb / (list.tunnel.p50 / 1000)
+    const thrPipe = mb / (list.pipe.p50 / 1000)
     const listRatio = thrTunnel / thrDirect
     const watchOk = watchTunnel.delivered === watchTunnel.expected && sessions.length === 1
     const rows = [
@@ -321,6 +326,22 @@ async function main(): Promise<void> {
         `${thrDirect.toFixed(0)} MB/s (direct)`,
         `${(listRatio * 100).toFixed(0)}%`,
         listRatio >= 0.7 ? 'PASS' : 'FAIL',
+      ],
+      [
+        'GET p50 through a raw TLS byte pipe (info: the floor of a hop)',
+        fmtMs(get.pipe.p50),
+        '—',
+        `${fmtMs(get.direct.p50)} (direct)`,
+        `${(get.pipe.p50 / get.direct.p50).toFixed(2)}×`,
+        'info',
+      ],
+      [
+        'LIST through the raw TLS byte pipe (info)',
+        `${thrPipe.toFixed(0)} MB/s`,
+        '—',
+        `${thrDirect.toFixed(0)} MB/s (direct)`,
+        `${((thrPipe / thrDirect) * 100).toFixed(0)}%`,
+        'info',
       ],
       [
         `${WATCHERS} watches on one tunnel session, delivery p99`,
@@ -355,9 +376,11 @@ async function main(): Promise<void> {
       `${name}: p50 ${fmtMs(s.p50)}, p90 ${fmtMs(s.p90)}, p99 ${fmtMs(s.p99)}, max ${fmtMs(s.max)} (n=${s.n})`
     console.log(detail('GET direct', get.direct))
     console.log(detail('GET tunnel', get.tunnel))
+    console.log(detail('GET raw TLS byte pipe', get.pipe))
     console.log(detail('GET answered by the agent itself', echoGet))
     console.log(detail(`LIST ${list.bytes} B direct`, list.direct))
     console.log(detail(`LIST ${list.bytes} B tunnel`, list.tunnel))
+    console.log(detail(`LIST ${list.bytes} B raw TLS byte pipe`, list.pipe))
     console.log(
       detail(
         `watch delivery (ack→event) direct, ${watchDirect.delivered}/${watchDirect.expected}`,
