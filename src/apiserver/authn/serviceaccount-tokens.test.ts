@@ -119,6 +119,23 @@ describe('ServiceAccountTokens', () => {
     assert.equal(await tokens.authenticate(bearer(token)), undefined)
   })
 
+  it('remembers a verified signature, but still revokes at once when the ServiceAccount goes', async () => {
+    const { tokens, objects } = setup()
+    const { token } = await issueRobot(tokens)
+    const first = await tokens.authenticate(bearer(token))
+    const second = await tokens.authenticate(bearer(token))
+    assert.deepEqual(second, first)
+    assert.notEqual(second, first, 'each request gets its own UserInfo')
+    objects.delete('serviceaccounts/ns1/robot')
+    assert.equal(await tokens.authenticate(bearer(token)), undefined)
+    // A tampered token shares no cache entry with the real one.
+    const [h, p, sig] = token.split('.')
+    const tampered = `${h}.${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`
+    objects.set('serviceaccounts/ns1/robot', sa('ns1', 'robot', 'uid-1'))
+    assert.ok(await tokens.authenticate(bearer(token)))
+    assert.equal(await tokens.authenticate(bearer(tampered)), undefined)
+  })
+
   it('checks the object a token is bound to', async () => {
     const { tokens, objects } = setup()
     objects.set('pods/ns1/p1', {
