@@ -107,9 +107,17 @@ describe('simulated kubelet', () => {
     const p = await get('no-image')
     assert.equal(rec(p?.status).phase, 'Pending')
     assert.equal(mainStatus(p).imageID, '')
-    const events = (
-      await sim.client.list(resources.events, 'default', { fieldSelector: 'involvedObject.name=no-image' })
-    ).items.map((e) => `${str(e.type)} ${str(e.reason)} ${str(e.message)}`)
+    // The kubelet records an event after the status write that shows its reason: wait for it.
+    let events: string[] = []
+    await eventually(
+      async () => {
+        events = (
+          await sim.client.list(resources.events, 'default', { fieldSelector: 'involvedObject.name=no-image' })
+        ).items.map((e) => `${str(e.type)} ${str(e.reason)} ${str(e.message)}`)
+        return events.includes('Warning Failed Error: ImagePullBackOff')
+      },
+      { what: 'the ImagePullBackOff event', intervalMs: 50 },
+    )
     assert.ok(events.includes('Warning Failed Error: ErrImagePull'), events.join('\n'))
     assert.ok(events.includes('Warning Failed Error: ImagePullBackOff'), events.join('\n'))
     assert.ok(events.includes('Normal BackOff Back-off pulling image "busybox:1.36"'), events.join('\n'))
