@@ -99,6 +99,16 @@ function stats(): ServerStats {
   return s
 }
 
+/** Stops the running profiler (`stop` returns its profile) and writes the profile to path. */
+async function stopProfiler(path: string, stop: (s: Session) => Promise<unknown>): Promise<string> {
+  if (!session) throw new Error('no profiler was started')
+  const profile = await stop(session)
+  session.disconnect()
+  session = undefined
+  writeFileSync(path, JSON.stringify(profile))
+  return path
+}
+
 async function handle(msg: ChildRequest): Promise<unknown> {
   switch (msg.type) {
     case 'stats':
@@ -109,14 +119,12 @@ async function handle(msg: ChildRequest): Promise<unknown> {
       await session.post('Profiler.enable')
       await session.post('Profiler.start')
       return true
-    case 'profile-stop': {
-      if (!session) throw new Error('profiler not started')
-      const { profile } = await session.post('Profiler.stop')
-      await session.post('Profiler.disable')
-      session.disconnect()
-      writeFileSync(msg.path, JSON.stringify(profile))
-      return msg.path
-    }
+    case 'profile-stop':
+      return stopProfiler(msg.path, async (s) => {
+        const { profile } = await s.post('Profiler.stop')
+        await s.post('Profiler.disable')
+        return profile
+      })
     case 'alloc-start':
       // Every allocation is sampled, also those a scavenge frees at once: this shows what the
       // young generation fills with, which is what sets how often it is collected.
@@ -129,14 +137,12 @@ async function handle(msg: ChildRequest): Promise<unknown> {
         includeObjectsCollectedByMinorGC: process.env.FLOTILLA_ALLOC_SURVIVORS !== '1',
       })
       return true
-    case 'alloc-stop': {
-      if (!session) throw new Error('allocation profiler not started')
-      const { profile } = await session.post('HeapProfiler.stopSampling')
-      await session.post('HeapProfiler.disable')
-      session.disconnect()
-      writeFileSync(msg.path, JSON.stringify(profile))
-      return msg.path
-    }
+    case 'alloc-stop':
+      return stopProfiler(msg.path, async (s) => {
+        const { profile } = await s.post('HeapProfiler.stopSampling')
+        await s.post('HeapProfiler.disable')
+        return profile
+      })
     case 'gc': {
       const gc = (globalThis as { gc?: () => void }).gc
       if (!gc) throw new Error('run the server child with --expose-gc')

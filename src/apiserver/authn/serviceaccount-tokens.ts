@@ -83,6 +83,11 @@ export type Verification =
   | { ok: true; user: UserInfo; audiences: string[] }
   | { ok: false; error: string; ours: boolean }
 
+type Refusal = Extract<Verification, { ok: false }>
+
+/** A refusal of a token that is this server's (so no other authenticator should judge it). */
+const refuse = (error: string): Refusal => ({ ok: false, error, ours: true })
+
 /** The signing key, loaded from or created in DATA_DIR/pki/sa.key (PKCS#8 PEM, mode 0600). */
 export function loadServiceAccountKey(dataDir: string): KeyObject {
   const dir = join(dataDir, 'pki')
@@ -180,7 +185,6 @@ export class ServiceAccountTokens implements Authenticator {
    * failure is an answer, never an exception: garbage must cost the caller a 401, not a 500.
    */
   async verify(token: string, audiences: string[] = this.apiAudiences): Promise<Verification> {
-    const fail = (error: string): Verification => ({ ok: false, error, ours: true })
     const signed = await this.verifySignature(token, audiences)
     if (!signed.ok) return signed
     const payload = signed.payload
@@ -188,22 +192,22 @@ export class ServiceAccountTokens implements Authenticator {
     const ns = k8s?.namespace
     const sa = k8s?.serviceaccount
     if (typeof ns !== 'string' || !ns || typeof sa?.name !== 'string' || !sa.name || typeof sa.uid !== 'string') {
-      return fail('service account token has no kubernetes.io claims')
+      return refuse('service account token has no kubernetes.io claims')
     }
-    if (payload.sub !== `${SA_PREFIX}${ns}:${sa.name}`) return fail('service account token subject does not match')
+    if (payload.sub !== `${SA_PREFIX}${ns}:${sa.name}`) return refuse('service account token subject does not match')
     const live = await this.lookup(SERVICE_ACCOUNTS, ns, sa.name)
     if (!live || live.metadata.uid !== sa.uid || live.metadata.deletionTimestamp) {
-      return fail(`service account ${ns}/${sa.name} has been deleted`)
+      return refuse(`service account ${ns}/${sa.name} has been deleted`)
     }
     const extra: Record<string, string[]> = {}
     if (typeof payload.jti === 'string' && payload.jti) extra[CREDENTIAL_ID_KEY] = [`JTI=${payload.jti}`]
     for (const kind of BOUND_KINDS) {
       const ref = k8s[kind.toLowerCase() as 'pod' | 'secret' | 'node']
       if (ref === undefined) continue
-      if (typeof ref?.name !== 'string' || typeof ref.uid !== 'string') return fail('malformed bound object claim')
+      if (typeof ref?.name !== 'string' || typeof ref.uid !== 'string') return refuse('malformed bound object claim')
       const obj = await this.lookup(RESOURCES[kind], kind === 'Node' ? '' : ns, ref.name)
       if (!obj || obj.metadata.uid !== ref.uid || this.terminated(kind, obj)) {
-        return fail(`${kind.toLowerCase()} ${ref.name} the token is bound to no longer exists`)
+        return refuse(`${kind.toLowerCase()} ${ref.name} the token is bound to no longer exists`)
       }
       // The same extra keys kube-apiserver adds, so authorizers (NodeRestriction...) can use them.
       if (kind === 'Pod') {
@@ -244,7 +248,7 @@ export class ServiceAccountTokens implements Authenticator {
   private async verifySignature(
     token: string,
     audiences: string[],
-  ): Promise<{ ok: true; payload: Record<string, unknown> } | Extract<Verification, { ok: false }>> {
+  ): Promise<{ ok: true; payload: Record<string, unknown> } | Refusal> {
     const cacheable = audiences === this.apiAudiences
     const key = cacheable ? createHash('sha256').update(token).digest('base64') : ''
     const now = this.now()
@@ -253,7 +257,6 @@ export class ServiceAccountTokens implements Authenticator {
       if (hit && hit.until > now) return { ok: true, payload: hit.payload }
     }
     if (!this.isOurs(token)) return { ok: false, error: 'not a service account token of this server', ours: false }
-    const fail = (error: string) => ({ ok: false as const, error, ours: true })
     let payload: Record<string, unknown>
     try {
       const r = await jwtVerify(token, this.publicKey, {
@@ -267,10 +270,10 @@ export class ServiceAccountTokens implements Authenticator {
       payload = r.payload as Record<string, unknown>
     } catch (e) {
       const code = (e as { code?: string }).code
-      if (code === 'ERR_JWT_EXPIRED') return fail('service account token has expired')
+      if (code === 'ERR_JWT_EXPIRED') return refuse('service account token has expired')
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (e as { claim?: string }).claim === 'aud')
-        return fail('token audiences do not match the requested audiences')
-      return fail('invalid service account token')
+        return refuse('token audiences do not match the requested audiences')
+      return refuse('invalid service account token')
     }
     if (cacheable) {
       // Valid until exp (plus the leeway jwtVerify allows), and not remembered longer than the cap.

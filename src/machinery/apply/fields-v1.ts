@@ -32,9 +32,6 @@ export const UNTRACKED_METADATA = new Set([
   'generateName',
 ])
 
-class Duplicate {}
-const DUPLICATE = new Duplicate()
-
 export interface CreatedFieldsOptions {
   schema: Schema | undefined
   /** 'status' when the write goes through /status: then only status is tracked. */
@@ -67,7 +64,7 @@ export function createdFieldsV1(
     }
     return out.length > 0 ? sortedObject(out) : undefined
   } catch (e) {
-    if (e === DUPLICATE) return SAME_ELEMENT_TWICE
+    if (e === SAME_ELEMENT_TWICE) return SAME_ELEMENT_TWICE
     throw e
   }
 }
@@ -120,7 +117,7 @@ function field(value: unknown, schema: Schema | undefined, element: boolean): Fi
           leaf = true
           break
         }
-        if (seen.has(el)) throw DUPLICATE
+        if (seen.has(el)) throw SAME_ELEMENT_TWICE
         seen.add(el)
         children.push([el, lt.type === 'set' ? {} : field(v, item, true)])
       }
